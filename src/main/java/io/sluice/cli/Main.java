@@ -1,0 +1,31 @@
+package io.sluice.cli;
+
+import io.sluice.pipeline.SluiceException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sluice} command. Only this class calls {@link System#exit}. */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = "Moves data from Kafka into analytics sinks, exactly once, from a YAML manifest.",
+        subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, OffsetsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof SluiceException se) {
+                cmd.getErr().println("sluice: " + se.getMessage());
+                return ExitCodes.of(se);
+            }
+            cmd.getErr().println("sluice: unexpected failure: " + ex);
+            ex.printStackTrace(cmd.getErr());
+            return ExitCodes.FAILURE;
+        });
+        return cli.execute(args);
+    }
+}

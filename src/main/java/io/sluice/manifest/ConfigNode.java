@@ -1,0 +1,323 @@
+package io.sluice.manifest;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A YAML mapping being read into a config record. Every accessor reports problems (with file, line and
+ * YAML path) instead of throwing, so a whole manifest is checked in one pass; {@link #finish()} then
+ * reports the keys nobody asked for as unknown. Scalars are expanded from the environment on read.
+ *
+ * <p>Sinks use this to read their own section of the manifest.
+ */
+public final class ConfigNode {
+    private final Context ctx;
+    private final String path;
+    private final Node node;
+    private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+    private final Set<String> read = new HashSet<>();
+
+    record Context(String file, Problems problems, EnvExpander env) {}
+
+    ConfigNode(Context ctx, String path, Node node) {
+        this.ctx = ctx;
+        this.path = path;
+        this.node = node;
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple t : mapping.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    if (entries.putIfAbsent(k.getValue(), t) != null) {
+                        problemAt(t.getKeyNode(), child(k.getValue()), "duplicate key");
+                    }
+                } else {
+                    problemAt(t.getKeyNode(), path, "keys must be plain strings");
+                }
+            }
+        }
+    }
+
+    /** The dotted YAML path of this mapping ({@code ""} for the document root). */
+    public String path() {
+        return path;
+    }
+
+    /** The keys present in this mapping, in file order. */
+    public java.util.Set<String> keys() {
+        return entries.keySet();
+    }
+
+    public boolean has(String key) {
+        return entries.containsKey(key);
+    }
+
+    /** Reports a problem about {@code key} of this mapping (at the key's line when present). */
+    public void error(String key, String message) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        problemAt(t != null ? t.getValueNode() : node, child(key), message);
+    }
+
+    /** Reports a problem about this mapping as a whole. */
+    public void error(String message) {
+        problemAt(node, path, message);
+    }
+
+    public Optional<String> string(String key) {
+        return scalar(key, "a string").map(s -> expand(key, s));
+    }
+
+    public String string(String key, String defaultValue) {
+        return string(key).orElse(defaultValue);
+    }
+
+    /** A required string; reports {@code what} as the expectation when it is missing. */
+    public Optional<String> requiredString(String key, String what) {
+        if (!has(key)) {
+            read.add(key);
+            problemAt(node, child(key), "required: " + what);
+            return Optional.empty();
+        }
+        Optional<String> v = string(key);
+        if (v.isPresent() && v.get().isBlank()) {
+            error(key, "must not be empty (" + what + ")");
+            return Optional.empty();
+        }
+        return v;
+    }
+
+    public Optional<Secret> secret(String key) {
+        return string(key).map(Secret::new);
+    }
+
+    public long longValue(String key, long defaultValue, long min, long max) {
+        Optional<String> raw = string(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        String text = raw.get().replace("_", "");
+        try {
+            long v = Long.parseLong(text);
+            if (v < min || v > max) {
+                error(key, quote(raw.get()) + " is out of range (allowed: " + min + " to " + max + ")");
+                return defaultValue;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            error(key, quote(raw.get()) + " is not a whole number (allowed: " + min + " to " + max + ")");
+            return defaultValue;
+        }
+    }
+
+    public int intValue(String key, int defaultValue, int min, int max) {
+        return (int) longValue(key, defaultValue, min, max);
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<String> raw = string(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get().toLowerCase()) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> {
+                error(key, quote(raw.get()) + " is not a boolean (allowed: true, false)");
+                yield defaultValue;
+            }
+        };
+    }
+
+    /** One of a closed set of words; reports the allowed words (and the closest one) otherwise. */
+    public <T> T choice(String key, T defaultValue, Map<String, T> allowed) {
+        Optional<String> raw = string(key);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        T v = allowed.get(raw.get());
+        if (v == null) {
+            error(key, quote(raw.get()) + " is not allowed (allowed: " + String.join(", ", allowed.keySet()) + ")"
+                    + Suggestions.didYouMean(raw.get(), allowed.keySet()));
+            return defaultValue;
+        }
+        return v;
+    }
+
+    /** A nested mapping, if the key is present and is a mapping. */
+    public Optional<ConfigNode> mapping(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null || isNull(t.getValueNode())) {
+            return Optional.empty();
+        }
+        if (!(t.getValueNode() instanceof MappingNode)) {
+            problemAt(t.getValueNode(), child(key), "must be a mapping (key: value pairs), got " + describe(t.getValueNode()));
+            return Optional.empty();
+        }
+        return Optional.of(new ConfigNode(ctx, child(key), t.getValueNode()));
+    }
+
+    /** A list of mappings such as {@code pipelines:}. */
+    public List<ConfigNode> mappingList(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        List<ConfigNode> out = new ArrayList<>();
+        if (t == null || isNull(t.getValueNode())) {
+            return out;
+        }
+        if (!(t.getValueNode() instanceof SequenceNode seq)) {
+            problemAt(t.getValueNode(), child(key), "must be a list, got " + describe(t.getValueNode()));
+            return out;
+        }
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            Node item = seq.getValue().get(i);
+            String itemPath = child(key) + "[" + i + "]";
+            if (item instanceof MappingNode) {
+                out.add(new ConfigNode(ctx, itemPath, item));
+            } else {
+                problemAt(item, itemPath, "must be a mapping, got " + describe(item));
+            }
+        }
+        return out;
+    }
+
+    /** A list of strings; a single string is accepted as a list of one. */
+    public Optional<List<String>> stringList(String key) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null || isNull(t.getValueNode())) {
+            return Optional.empty();
+        }
+        Node v = t.getValueNode();
+        if (v instanceof ScalarNode s) {
+            return Optional.of(List.of(expand(key, s.getValue())));
+        }
+        if (!(v instanceof SequenceNode seq)) {
+            problemAt(v, child(key), "must be a list of strings, got " + describe(v));
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            Node item = seq.getValue().get(i);
+            if (item instanceof ScalarNode s && !isNull(s)) {
+                out.add(expand(key, s.getValue()));
+            } else {
+                problemAt(item, child(key) + "[" + i + "]", "must be a string, got " + describe(item));
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /** A flat mapping of string keys to scalar values, such as Kafka client {@code properties:}. */
+    public Map<String, String> stringMap(String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        mapping(key).ifPresent(m -> {
+            for (String k : m.entries.keySet()) {
+                m.read.add(k);
+                m.scalar(k, "a scalar").map(v -> m.expand(k, v)).ifPresent(v -> out.put(k, v));
+            }
+        });
+        return out;
+    }
+
+    /** A value parsed by {@code parser}, which returns an error message (or null) through {@link Parsed}. */
+    public <T> Optional<T> parsed(String key, Function<String, Parsed<T>> parser) {
+        return string(key).flatMap(raw -> {
+            Parsed<T> p = parser.apply(raw);
+            if (p.error() != null) {
+                error(key, quote(raw) + " " + p.error());
+                return Optional.empty();
+            }
+            return Optional.of(p.value());
+        });
+    }
+
+    /** The outcome of parsing one scalar: a value or a message saying why it is not allowed. */
+    public record Parsed<T>(T value, String error) {
+        public static <T> Parsed<T> ok(T value) {
+            return new Parsed<>(value, null);
+        }
+
+        public static <T> Parsed<T> fail(String error) {
+            return new Parsed<>(null, error);
+        }
+    }
+
+    /** Reports every key of this mapping that no accessor asked for. Call once, after reading. */
+    public void finish() {
+        Collection<String> known = new ArrayList<>(read);
+        for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+            if (!read.contains(e.getKey())) {
+                problemAt(e.getValue().getKeyNode(), child(e.getKey()),
+                        "unknown key" + Suggestions.didYouMean(e.getKey(), known)
+                                + (known.isEmpty() ? "" : " (known here: " + String.join(", ", sorted(known)) + ")"));
+            }
+        }
+    }
+
+    /** Marks keys as known without reading them (they are read elsewhere or by another component). */
+    public void accept(String... keys) {
+        read.addAll(List.of(keys));
+    }
+
+    private Optional<String> scalar(String key, String expected) {
+        read.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null || isNull(t.getValueNode())) {
+            return Optional.empty();
+        }
+        if (t.getValueNode() instanceof ScalarNode s) {
+            return Optional.of(s.getValue());
+        }
+        problemAt(t.getValueNode(), child(key), "must be " + expected + ", got " + describe(t.getValueNode()));
+        return Optional.empty();
+    }
+
+    private String expand(String key, String value) {
+        return ctx.env().expand(value, var -> error(key, "environment variable " + var
+                + " is not set (use ${" + var + ":-default} to give a default)"));
+    }
+
+    private String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private void problemAt(Node at, String p, String message) {
+        int line = at == null || at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1;
+        ctx.problems().add(new Problem(ctx.file(), line, p, message));
+    }
+
+    static String quote(String raw) {
+        return "\"" + raw + "\"";
+    }
+
+    private static List<String> sorted(Collection<String> c) {
+        return c.stream().sorted().toList();
+    }
+
+    private static boolean isNull(Node n) {
+        return n instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+    }
+
+    private static String describe(Node n) {
+        if (n instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (n instanceof SequenceNode) {
+            return "a list";
+        }
+        return "\"" + ((ScalarNode) n).getValue() + "\"";
+    }
+}

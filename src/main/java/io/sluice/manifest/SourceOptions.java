@@ -1,0 +1,47 @@
+package io.sluice.manifest;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the source reads and batches.
+ *
+ * @param resumeFromStored start from the sink's stored offsets where there are any ({@code start_from: stored})
+ * @param initial          where to start partitions without a stored offset, or all of them when not resuming
+ * @param batchSize        records per committed batch
+ * @param batchMaxBytes    a batch also closes when its payload bytes reach this
+ * @param batchTimeout     in continuous mode a batch closes after this long even if not full
+ * @param groupId          consumer group, used only to report lag to Kafka when {@code commitToKafka}
+ * @param topicRefresh     how often continuous mode looks for new matching topics and partitions
+ */
+public record SourceOptions(
+        ReadMode readMode,
+        boolean resumeFromStored,
+        StartPosition initial,
+        MessageFormat messageFormat,
+        NestedMode nested,
+        String separator,
+        int batchSize,
+        long batchMaxBytes,
+        Duration batchTimeout,
+        Duration pollTimeout,
+        OnError onError,
+        Optional<String> groupId,
+        boolean commitToKafka,
+        Duration topicRefresh) {
+
+    public enum MessageFormat { JSON }
+
+    /** What to do with a record that cannot be decoded. */
+    public enum OnError { FAIL, SKIP }
+
+    /** How nested JSON objects become columns. */
+    public enum NestedMode {
+        /** {@code {"a":{"b":1}}} becomes column {@code a__b} (the separator is configurable). */
+        FLATTEN,
+        /** The object becomes one STRUCT column whose fields evolve as data arrives. */
+        STRUCT,
+        /** The object is kept as one JSON column. */
+        JSON
+    }
+}

@@ -1,0 +1,188 @@
+package io.sluice.pipeline;
+
+import io.sluice.format.DecodeException;
+import io.sluice.format.Decoder;
+import io.sluice.format.Decoders;
+import io.sluice.manifest.PipelineSpec;
+import io.sluice.manifest.SourceOptions;
+import io.sluice.manifest.SourceOptions.OnError;
+import io.sluice.schema.Row;
+import io.sluice.sink.Batch;
+import io.sluice.sink.Sink;
+import io.sluice.sink.SinkConfig;
+import io.sluice.source.BoundaryPlanner;
+import io.sluice.source.ConsumerMetadata;
+import io.sluice.source.PartitionReader;
+import io.sluice.source.ReadPlan;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run loop of one pipeline: plan from the sink's stored offsets, read, decode, batch, and commit each
+ * batch with its offsets through the sink. Owns batching and shutdown; a failure before a commit leaves the
+ * sink exactly as the last commit left it.
+ */
+public final class PipelineRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+
+    private final PipelineSpec spec;
+    private final Sink sink;
+    private final SinkConfig sinkConfig;
+    private final Consumer<byte[], byte[]> consumer;
+    private final RunListener listener;
+    private final StopSignal stop;
+    private final Map<String, String> tableOfTopic = new HashMap<>();
+
+    /** The sink and consumer are owned by the caller, who closes them. */
+    public PipelineRunner(PipelineSpec spec, Sink sink, Consumer<byte[], byte[]> consumer, RunListener listener,
+            StopSignal stop) {
+        this.spec = spec;
+        this.sink = sink;
+        this.sinkConfig = spec.sink().config();
+        this.consumer = consumer;
+        this.listener = listener;
+        this.stop = stop;
+    }
+
+    public RunProgress run() {
+        long started = System.nanoTime();
+        SourceOptions options = spec.source().options();
+        BoundaryPlanner planner = new BoundaryPlanner(
+                new ConsumerMetadata(consumer, spec.source().connection().timeout(), spec.source().connection().bootstrapServers()),
+                spec.source().topics(), options);
+        Map<TopicPartition, Long> committed = new HashMap<>(sink.committedOffsets());
+        ReadPlan plan = planner.plan(committed);
+        plan.warnings().forEach(listener::warning);
+        listener.planned(plan);
+        if (plan.ranges().isEmpty()) {
+            listener.warning("no partitions match source " + spec.source().topics() + " yet; nothing to read");
+        }
+        PartitionReader reader = new PartitionReader(consumer);
+        reader.add(plan.ranges());
+
+        Decoder decoder = Decoders.forOptions(options);
+        boolean continuous = !options.readMode().bounded();
+        long planned = plan.recordsToRead();
+        long nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
+        Totals totals = new Totals();
+        Row row = new Row();
+
+        while (true) {
+            BatchBuilder batch = new BatchBuilder();
+            long batchDeadline = System.nanoTime() + options.batchTimeout().toNanos();
+            while (batch.records() < options.batchSize() && batch.bytes() < options.batchMaxBytes() && !stop.stopped()) {
+                if (reader.done()) {
+                    break;
+                }
+                if (continuous && System.nanoTime() >= batchDeadline) {
+                    break;
+                }
+                ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
+                if (r != null) {
+                    accept(r, decoder, options.onError(), row, batch);
+                }
+            }
+            Map<TopicPartition, Long> next = reader.nextOffsets();
+            boolean moved = !next.equals(filter(committed, next));
+            if (batch.records() > 0 || moved) {
+                sink.commit(new Batch(batch.tables().values(), next));
+                committed.putAll(next);
+                totals.add(batch);
+                if (options.commitToKafka()) {
+                    commitToKafka(next);
+                }
+                listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started));
+            }
+            if (stop.stopped() || reader.done()) {
+                break;
+            }
+            if (continuous && System.nanoTime() >= nextRefresh) {
+                ReadPlan more = planner.planNew(reader.known(), committed);
+                if (!more.ranges().isEmpty()) {
+                    LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
+                    reader.add(more.ranges());
+                    listener.planned(more);
+                }
+                nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
+            }
+        }
+        return totals.progress(spec.name(), planned, reader.consumedSpan(), started);
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> r, Decoder decoder, OnError onError, Row row, BatchBuilder batch) {
+        byte[] value = r.value();
+        byte[] key = r.key();
+        long size = (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
+        row.clear();
+        row.put("_kafka_topic", r.topic());
+        row.put("_kafka_partition", r.partition());
+        row.put("_kafka_offset", r.offset());
+        row.put("_kafka_timestamp", Instant.ofEpochMilli(r.timestamp()));
+        row.put("_kafka_key", key == null ? null : new String(key, StandardCharsets.UTF_8));
+        if (value != null) {
+            try {
+                decoder.decode(value, row);
+            } catch (DecodeException e) {
+                if (onError == OnError.FAIL) {
+                    throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
+                            + " (nothing of this batch was committed; set source.options.on_error: skip to skip such records)");
+                }
+                LOG.warn("skipped record {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                batch.skip(size);
+                return;
+            }
+        }
+        batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, size);
+    }
+
+    private void commitToKafka(Map<TopicPartition, Long> next) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        next.forEach((p, o) -> offsets.put(p, new OffsetAndMetadata(o)));
+        try {
+            consumer.commitSync(offsets);
+        } catch (RuntimeException e) {
+            listener.warning("could not commit offsets to Kafka group " + spec.source().options().groupId().orElse("")
+                    + " (lag monitoring only; the sink holds the real offsets): " + e.getMessage());
+        }
+    }
+
+    private static Map<TopicPartition, Long> filter(Map<TopicPartition, Long> all, Map<TopicPartition, Long> keys) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        keys.keySet().forEach(k -> {
+            if (all.containsKey(k)) {
+                out.put(k, all.get(k));
+            }
+        });
+        return out;
+    }
+
+    /** Mutable running totals, reported as immutable {@link RunProgress}. */
+    private static final class Totals {
+        long read;
+        long written;
+        long skipped;
+        long batches;
+        final Map<String, Long> perTable = new TreeMap<>();
+
+        void add(BatchBuilder b) {
+            read += b.records();
+            skipped += b.skipped();
+            written += b.records() - b.skipped();
+            batches++;
+            b.tables().forEach((t, tb) -> perTable.merge(t, (long) tb.size(), Long::sum));
+        }
+
+        RunProgress progress(String name, long planned, long covered, long started) {
+            return new RunProgress(name, read, written, skipped, batches, perTable, planned, covered, System.nanoTime() - started);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.sluice.pipeline;
+
+/** The pipeline stage a failure belongs to; it decides the exit code and tells the user where to look. */
+public enum Stage {
+    MANIFEST, CONNECT, PLAN, DECODE, WRITE, COMMIT, OFFSETS
+}

@@ -1,0 +1,4 @@
+package io.sluice.schema;
+
+/** A value kept as JSON text (arrays, and objects when nested mode is {@code json}). */
+public record JsonText(String json) {}

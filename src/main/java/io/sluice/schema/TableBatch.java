@@ -1,0 +1,81 @@
+package io.sluice.schema;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The rows of one batch bound for one table, with the columns they need. Columns appear as fields are first
+ * seen (a field that is only ever null makes no column) and widen as values arrive. Column names match
+ * case-insensitively, as in SQL: the first spelling seen is kept.
+ */
+public final class TableBatch {
+    private final String table;
+    private final List<Column> columns = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    private final List<Object[]> rows = new ArrayList<>();
+
+    public TableBatch(String table) {
+        this.table = table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /** Adds the row, growing and widening columns as its values need. */
+    public void add(Row row) {
+        Object[] out = new Object[Math.max(columns.size(), row.size())];
+        for (int i = 0; i < row.size(); i++) {
+            Object v = row.value(i);
+            if (v == null) {
+                continue;
+            }
+            int c = columnFor(row.name(i), v);
+            if (c >= out.length) {
+                out = java.util.Arrays.copyOf(out, columns.size());
+            }
+            out[c] = v;
+        }
+        rows.add(out);
+    }
+
+    private int columnFor(String name, Object value) {
+        String key = name.toLowerCase(Locale.ROOT);
+        Integer c = index.get(key);
+        if (c == null) {
+            c = columns.size();
+            columns.add(new Column(name, DataType.of(value)));
+            index.put(key, c);
+            return c;
+        }
+        Column col = columns.get(c);
+        DataType t = col.type();
+        if (t == DataType.Scalar.VARCHAR || t == DataType.Scalar.JSON && value instanceof JsonText) {
+            return c;
+        }
+        DataType v = DataType.of(value);
+        if (!v.equals(t)) {
+            DataType w = DataType.widen(t, v);
+            if (!w.equals(t)) {
+                columns.set(c, new Column(col.name(), w));
+            }
+        }
+        return c;
+    }
+
+    public List<Column> columns() {
+        return List.copyOf(columns);
+    }
+
+    /** Rows as value arrays indexed like {@link #columns()}; an array may be shorter than the column list. */
+    public List<Object[]> rows() {
+        return rows;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+}

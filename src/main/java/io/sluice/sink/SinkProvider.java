@@ -1,0 +1,30 @@
+package io.sluice.sink;
+
+import io.sluice.manifest.ConfigNode;
+
+/**
+ * Makes sinks of one {@code type:}. Providers are found with {@link java.util.ServiceLoader}; the built-in
+ * ones are registered in {@code META-INF/services/io.sluice.sink.SinkProvider} exactly as a plugin's would be.
+ */
+public interface SinkProvider {
+    /** The manifest's {@code sink.type} value this provider answers to. */
+    String type();
+
+    /**
+     * Reads the {@code sink:} section. Reports every problem on {@code node} (never throws for bad input) and
+     * must not connect to anything: {@code validate} runs this. {@code type} has been read already.
+     */
+    SinkConfig parse(ConfigNode node);
+
+    /**
+     * Opens the sink for one pipeline. Connection or storage failures throw
+     * {@link io.sluice.pipeline.SluiceException} with stage CONNECT or WRITE.
+     */
+    Sink open(SinkConfig config, String pipelineName);
+
+    /**
+     * The next offsets stored for the pipeline, read without creating or changing anything (for {@code plan}
+     * and {@code offsets show}); empty when the target does not exist yet.
+     */
+    java.util.Map<org.apache.kafka.common.TopicPartition, Long> readOffsets(SinkConfig config, String pipelineName);
+}

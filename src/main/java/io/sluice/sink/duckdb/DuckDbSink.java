@@ -1,0 +1,299 @@
+package io.sluice.sink.duckdb;
+
+import static io.sluice.sink.duckdb.DuckDbTypes.quote;
+
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import io.sluice.schema.Column;
+import io.sluice.schema.DataType;
+import io.sluice.schema.DataType.Scalar;
+import io.sluice.schema.DataType.Struct;
+import io.sluice.schema.TableBatch;
+import io.sluice.sink.Batch;
+import io.sluice.sink.Sink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes batches through DuckDB's Appender inside one transaction that also upserts the pipeline's rows in
+ * {@code main._sluice_offsets}; DuckDB's WAL makes that transaction all-or-nothing across a crash.
+ */
+final class DuckDbSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(DuckDbSink.class);
+    static final String OFFSETS_TABLE = "main._sluice_offsets";
+
+    private final DuckDbSinkConfig config;
+    private final String pipeline;
+    private final DuckDBConnection conn;
+    /** Columns of each table as they are in the database, keyed by lower-case name, in table order. */
+    private final Map<String, LinkedHashMap<String, Column>> tables = new HashMap<>();
+
+    private DuckDbSink(DuckDbSinkConfig config, String pipeline, DuckDBConnection conn) {
+        this.config = config;
+        this.pipeline = pipeline;
+        this.conn = conn;
+    }
+
+    static DuckDbSink open(DuckDbSinkConfig config, String pipeline) {
+        Path path = config.path().toAbsolutePath();
+        DuckDBConnection conn;
+        try {
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path);
+        } catch (SQLException e) {
+            String msg = e.getMessage() == null ? "" : e.getMessage();
+            if (msg.contains("lock")) {
+                throw new SluiceException(Stage.CONNECT, "DuckDB file " + config.path()
+                        + " is locked by another process; stop it or choose another sink.path (" + firstLine(msg) + ")");
+            }
+            throw new SluiceException(Stage.CONNECT, "cannot open DuckDB file " + config.path() + ": " + firstLine(msg), e);
+        } catch (java.io.IOException e) {
+            throw new SluiceException(Stage.CONNECT, "cannot create the directory for DuckDB file " + config.path() + ": " + e, e);
+        }
+        DuckDbSink sink = new DuckDbSink(config, pipeline, conn);
+        try (Statement st = conn.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (pipeline VARCHAR NOT NULL, topic VARCHAR NOT NULL,"
+                    + " \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,"
+                    + " PRIMARY KEY (pipeline, topic, \"partition\"))");
+            if (!config.schema().equals("main")) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(config.schema()));
+            }
+            conn.setAutoCommit(false);
+        } catch (SQLException e) {
+            sink.close();
+            throw new SluiceException(Stage.CONNECT, "cannot prepare DuckDB file " + config.path() + ": " + firstLine(e.getMessage()), e);
+        }
+        return sink;
+    }
+
+    static Map<TopicPartition, Long> readOffsets(DuckDbSinkConfig config, String pipeline) {
+        Path path = config.path().toAbsolutePath();
+        if (!Files.exists(path)) {
+            return Map.of();
+        }
+        java.util.Properties ro = new java.util.Properties();
+        ro.setProperty("duckdb.read_only", "true");
+        try (DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path, ro)) {
+            try (ResultSet rs = conn.getMetaData().getTables(null, "main", "_sluice_offsets", null)) {
+                if (!rs.next()) {
+                    return Map.of();
+                }
+            }
+            return new DuckDbSink(config, pipeline, conn).committedOffsets();
+        } catch (SQLException e) {
+            String msg = firstLine(e.getMessage());
+            throw new SluiceException(Stage.CONNECT, "cannot read DuckDB file " + config.path()
+                    + (msg.contains("lock") ? " (it is locked by another process, probably a running pipeline)" : "") + ": " + msg, e);
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, Long> committedOffsets() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT topic, \"partition\", next_offset FROM " + OFFSETS_TABLE + " WHERE pipeline = ?")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                }
+            }
+            if (!conn.getAutoCommit()) {
+                conn.commit();
+            }
+        } catch (SQLException e) {
+            throw new SluiceException(Stage.OFFSETS, "cannot read stored offsets from " + config.path() + ": " + firstLine(e.getMessage()), e);
+        }
+        return out;
+    }
+
+    @Override
+    public void commit(Batch batch) {
+        String current = null;
+        try {
+            for (TableBatch tb : batch.tables()) {
+                if (tb.size() == 0) {
+                    continue;
+                }
+                current = tb.table();
+                List<Column> target = evolve(tb);
+                append(tb, target);
+            }
+            current = OFFSETS_TABLE;
+            upsertOffsets(batch.nextOffsets());
+            conn.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw new SluiceException(Stage.WRITE, "DuckDB rejected the batch (table " + current + " in "
+                    + config.path() + "); nothing of it was committed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public void storeOffsets(Map<TopicPartition, Long> nextOffsets) {
+        try {
+            upsertOffsets(nextOffsets);
+            conn.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new SluiceException(Stage.OFFSETS, "cannot store offsets in " + config.path() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void upsertOffsets(Map<TopicPartition, Long> next) throws SQLException {
+        if (next.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + OFFSETS_TABLE
+                + " VALUES (?, ?, ?, ?, now()::TIMESTAMP) ON CONFLICT (pipeline, topic, \"partition\")"
+                + " DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at")) {
+            for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+                ps.setString(1, pipeline);
+                ps.setString(2, e.getKey().topic());
+                ps.setInt(3, e.getKey().partition());
+                ps.setLong(4, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Creates the table or adds and widens its columns so every batch column fits; returns the table's columns. */
+    private List<Column> evolve(TableBatch tb) throws SQLException {
+        LinkedHashMap<String, Column> existing = describe(tb.table());
+        String qualified = quote(config.schema()) + "." + quote(tb.table());
+        try (Statement st = conn.createStatement()) {
+            if (existing.isEmpty()) {
+                StringBuilder ddl = new StringBuilder("CREATE TABLE " + qualified + " (");
+                List<Column> cols = tb.columns();
+                for (int i = 0; i < cols.size(); i++) {
+                    ddl.append(i > 0 ? ", " : "").append(quote(cols.get(i).name())).append(' ')
+                            .append(DuckDbTypes.sql(cols.get(i).type()));
+                    existing.put(key(cols.get(i).name()), cols.get(i));
+                }
+                st.execute(ddl.append(')').toString());
+                LOG.info("created table {} with {} columns", qualified, cols.size());
+            } else {
+                for (Column c : tb.columns()) {
+                    Column had = existing.get(key(c.name()));
+                    if (had == null) {
+                        st.execute("ALTER TABLE " + qualified + " ADD COLUMN " + quote(c.name()) + " " + DuckDbTypes.sql(c.type()));
+                        existing.put(key(c.name()), c);
+                        LOG.info("table {}: added column {} {}", qualified, c.name(), DuckDbTypes.sql(c.type()));
+                    } else if (!had.type().equals(c.type())) {
+                        DataType wide = DataType.widen(had.type(), c.type());
+                        if (!wide.equals(had.type())) {
+                            String using = had.type() instanceof Struct && !(wide instanceof Struct)
+                                    ? " USING to_json(" + quote(had.name()) + ")::VARCHAR" : "";
+                            st.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + quote(had.name()) + " TYPE "
+                                    + DuckDbTypes.sql(wide) + using);
+                            existing.put(key(c.name()), new Column(had.name(), wide));
+                            LOG.info("table {}: widened column {} from {} to {}", qualified, had.name(),
+                                    DuckDbTypes.sql(had.type()), DuckDbTypes.sql(wide));
+                        }
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(existing.values());
+    }
+
+    private LinkedHashMap<String, Column> describe(String table) throws SQLException {
+        LinkedHashMap<String, Column> cached = tables.get(table);
+        if (cached != null) {
+            return cached;
+        }
+        LinkedHashMap<String, Column> cols = new LinkedHashMap<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, config.schema());
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    String type = rs.getString(2);
+                    DataType t = DuckDbTypes.parse(type).orElseThrow(() -> new SluiceException(Stage.WRITE,
+                            "table " + table + " column " + name + " has type " + type
+                                    + ", which Sluice does not write; alter or drop the column"));
+                    cols.put(key(name), new Column(name, t));
+                }
+            }
+        }
+        tables.put(table, cols);
+        return cols;
+    }
+
+    private void append(TableBatch tb, List<Column> target) throws SQLException {
+        List<Column> batchCols = tb.columns();
+        Map<String, Integer> batchIndex = new HashMap<>();
+        for (int i = 0; i < batchCols.size(); i++) {
+            batchIndex.put(key(batchCols.get(i).name()), i);
+        }
+        int n = target.size();
+        int[] source = new int[n];
+        DataType[] types = new DataType[n];
+        for (int i = 0; i < n; i++) {
+            source[i] = batchIndex.getOrDefault(key(target.get(i).name()), -1);
+            types[i] = target.get(i).type();
+        }
+        try (DuckDBAppender ap = conn.createAppender(config.schema(), tb.table())) {
+            for (Object[] row : tb.rows()) {
+                ap.beginRow();
+                for (int i = 0; i < n; i++) {
+                    int s = source[i];
+                    DuckDbValues.append(ap, types[i], s >= 0 && s < row.length ? row[s] : null);
+                }
+                ap.endRow();
+            }
+            ap.flush();
+        }
+    }
+
+    private void rollback() {
+        tables.clear();
+        try {
+            conn.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            LOG.warn("closing {} failed: {}", config.path(), e.getMessage());
+        }
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "no details";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,53 @@
+package io.sluice.sink.duckdb;
+
+import io.sluice.manifest.ConfigNode;
+import io.sluice.sink.Sink;
+import io.sluice.sink.SinkConfig;
+import io.sluice.sink.SinkProvider;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code type: duckdb}: an embedded DuckDB file; rows and offsets commit in one DuckDB transaction. */
+public final class DuckDbSinkProvider implements SinkProvider {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+    private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    @Override
+    public String type() {
+        return "duckdb";
+    }
+
+    @Override
+    public SinkConfig parse(ConfigNode node) {
+        String path = node.string("path", "warehouse.duckdb");
+        String schema = node.string("schema", "main");
+        if (!IDENT.matcher(schema).matches()) {
+            node.error("schema", "\"" + schema + "\" is not a valid schema name (allowed: letters, digits, _; not starting with a digit)");
+        }
+        String table = node.string("table", "{topic}");
+        Matcher m = PLACEHOLDER.matcher(table);
+        while (m.find()) {
+            if (!m.group(1).equals("topic")) {
+                node.error("table", "\"" + table + "\" uses unknown placeholder " + m.group(1) + " (known: topic)");
+            }
+        }
+        String probe = table.replace("{topic}", "t");
+        if (!probe.contains("{") && !IDENT.matcher(probe).matches()) {
+            node.error("table", "\"" + table + "\" is not a valid table name (allowed: letters, digits, _ and {topic})");
+        }
+        return new DuckDbSinkConfig(Path.of(path), schema, table);
+    }
+
+    @Override
+    public Sink open(SinkConfig config, String pipelineName) {
+        return DuckDbSink.open((DuckDbSinkConfig) config, pipelineName);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> readOffsets(SinkConfig config, String pipelineName) {
+        return DuckDbSink.readOffsets((DuckDbSinkConfig) config, pipelineName);
+    }
+}

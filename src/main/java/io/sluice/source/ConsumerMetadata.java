@@ -1,0 +1,82 @@
+package io.sluice.source;
+
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+
+/** {@link TopicMetadata} from a consumer, every call bounded by the connection timeout. */
+public final class ConsumerMetadata implements TopicMetadata {
+    private final Consumer<?, ?> consumer;
+    private final Duration timeout;
+    private final String bootstrap;
+
+    public ConsumerMetadata(Consumer<?, ?> consumer, Duration timeout, String bootstrap) {
+        this.consumer = consumer;
+        this.timeout = timeout;
+        this.bootstrap = bootstrap;
+    }
+
+    @Override
+    public Map<String, List<TopicPartition>> topics() {
+        Map<String, List<PartitionInfo>> all = call("list topics", () -> consumer.listTopics(timeout));
+        Map<String, List<TopicPartition>> out = new TreeMap<>();
+        all.forEach((topic, infos) -> {
+            if (!topic.startsWith("__")) {
+                List<TopicPartition> parts = new ArrayList<>();
+                for (PartitionInfo i : infos) {
+                    parts.add(new TopicPartition(i.topic(), i.partition()));
+                }
+                parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+                out.put(topic, parts);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+        return call("read beginning offsets", () -> consumer.beginningOffsets(partitions, timeout));
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return call("read end offsets", () -> consumer.endOffsets(partitions, timeout));
+    }
+
+    @Override
+    public Map<TopicPartition, Long> offsetsForTime(Collection<TopicPartition> partitions, long epochMillis) {
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, epochMillis));
+        Map<TopicPartition, OffsetAndTimestamp> found = call("look up offsets by time",
+                () -> consumer.offsetsForTimes(query, timeout));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        partitions.forEach(p -> {
+            OffsetAndTimestamp o = found.get(p);
+            out.put(p, o == null ? null : o.offset());
+        });
+        return out;
+    }
+
+    private <T> T call(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (TimeoutException e) {
+            throw new SluiceException(Stage.CONNECT, "cannot reach Kafka at " + bootstrap + ": could not " + what
+                    + " within " + timeout.toMillis() + " ms (source.connection.timeout_ms)", e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new SluiceException(Stage.CONNECT, "Kafka at " + bootstrap + " failed to " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.sluice.source;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The ranges a run reads, decided once at start, and the facts behind them.
+ *
+ * @param stored         the offsets stored in the sink when the plan was made
+ * @param highWatermarks per partition, the end offset (last stable offset) at planning time
+ * @param warnings       things the user should know, such as records lost to retention before they were read
+ */
+public record ReadPlan(List<PartitionRange> ranges, Map<TopicPartition, Long> stored,
+        Map<TopicPartition, Long> highWatermarks, List<String> warnings) {
+    public ReadPlan {
+        ranges = List.copyOf(ranges);
+        stored = Map.copyOf(stored);
+        highWatermarks = Map.copyOf(highWatermarks);
+        warnings = List.copyOf(warnings);
+    }
+
+    public long recordsToRead() {
+        return ranges.stream().mapToLong(PartitionRange::span).sum();
+    }
+}
