@@ -1,0 +1,99 @@
+package io.sluice.it;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/** One real KRaft broker (combined broker+controller) in the test JVM, shared by every integration test. */
+public final class TestBroker {
+    private static KafkaClusterTestKit cluster;
+    private static Admin admin;
+
+    private TestBroker() {}
+
+    public static synchronized String bootstrap() {
+        if (cluster == null) {
+            start();
+        }
+        return cluster.bootstrapServers();
+    }
+
+    private static void start() {
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                    .setNumControllerNodes(1).build();
+            cluster = new KafkaClusterTestKit.Builder(nodes)
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    cluster.close();
+                } catch (Exception e) {
+                    // the JVM is going away
+                }
+            }));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the test broker", e);
+        }
+    }
+
+    public static synchronized Admin admin() {
+        if (admin == null) {
+            Properties p = new Properties();
+            p.put("bootstrap.servers", bootstrap());
+            admin = Admin.create(p);
+        }
+        return admin;
+    }
+
+    public static void createTopic(String topic, int partitions) {
+        try {
+            admin().createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteRecordsBefore(TopicPartition p, long offset) {
+        try {
+            admin().deleteRecords(Map.of(p, RecordsToDelete.beforeOffset(offset))).all().get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static KafkaProducer<String, String> producer(Map<String, Object> extra) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap());
+        p.put("linger.ms", 5);
+        p.put("batch.size", 262144);
+        p.putAll(extra);
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** Sends {@code count} JSON records round-robin over {@code partitions} partitions, keyed "k{i}". */
+    public static void produceJson(String topic, int partitions, int count, java.util.function.IntFunction<String> value) {
+        try (KafkaProducer<String, String> p = producer(Map.of())) {
+            for (int i = 0; i < count; i++) {
+                p.send(new ProducerRecord<>(topic, i % partitions, "k" + i, value.apply(i)));
+            }
+            p.flush();
+        }
+    }
+}
