@@ -92,7 +92,8 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public void committed(RunProgress p) {
             long now = System.nanoTime();
-            if (now - lastLog < 2_000_000_000L) {
+            boolean continuous = p.planned() == 0;
+            if (!continuous && now - lastLog < 2_000_000_000L) {
                 return;
             }
             lastLog = now;
