@@ -156,6 +156,21 @@ class DataAndErrorsIT {
     }
 
     @Test
+    void consumerGroupCommitsAreOptionalAndMirrorTheStoredOffsets() throws Exception {
+        String topic = Sluice.unique("lag");
+        String group = Sluice.unique("sluice-lag");
+        TestBroker.createTopic(topic, 2);
+        TestBroker.produceJson(topic, 2, 14, i -> "{\"i\":" + i + "}");
+        Path m = Sluice.manifest(dir, Manifests.duckdb("lag", "topics: [" + topic + "]",
+                "{group_id: " + group + ", commit_offsets_to_kafka: true}", "t"));
+        Sluice.Result r = sluice("run", m.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        var committed = TestBroker.admin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        assertThat(committed).hasSize(2);
+        committed.values().forEach(o -> assertThat(o.offset()).isEqualTo(7));
+    }
+
+    @Test
     void aLockedDuckDbFileIsReported() throws Exception {
         String topic = Sluice.unique("lock");
         TestBroker.createTopic(topic, 1);
