@@ -3,6 +3,7 @@ package io.sluice.format;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.sluice.manifest.SourceOptions.NestedMode;
@@ -45,6 +46,14 @@ final class JsonDecoder implements Decoder {
                 throw new DecodeException("unexpected content after the JSON object at byte "
                         + p.currentTokenLocation().getByteOffset());
             }
+        } catch (JsonProcessingException e) {
+            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+            String reason = firstLine(e.getOriginalMessage());
+            int marker = reason.indexOf(" (start marker at");
+            if (marker > 0) {
+                reason = reason.substring(0, marker);
+            }
+            throw new DecodeException("not valid JSON: " + reason + (at >= 0 ? " at byte " + at : ""));
         } catch (IOException e) {
             throw new DecodeException("not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -98,7 +107,16 @@ final class JsonDecoder implements Decoder {
         StringWriter w = new StringWriter(64);
         try (JsonGenerator g = FACTORY.createGenerator(w)) {
             g.setRootValueSeparator(new SerializedString(""));
-            g.copyCurrentStructure(p);
+            int depth = 0;
+            do {
+                JsonToken t = p.currentToken();
+                g.copyCurrentEventExact(p); // keeps every digit of decimals, unlike copyCurrentStructure
+                if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
+                    depth++;
+                } else if (t == JsonToken.END_ARRAY || t == JsonToken.END_OBJECT) {
+                    depth--;
+                }
+            } while (depth > 0 && p.nextToken() != null);
         }
         return w.toString();
     }

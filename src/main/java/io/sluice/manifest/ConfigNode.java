@@ -90,7 +90,11 @@ public final class ConfigNode {
             problemAt(node, child(key), "required: " + what);
             return Optional.empty();
         }
+        int before = ctx.problems().size();
         Optional<String> v = string(key);
+        if (ctx.problems().size() > before) {
+            return Optional.empty(); // already reported, e.g. an unset environment variable
+        }
         if (v.isPresent() && v.get().isBlank()) {
             error(key, "must not be empty (" + what + ")");
             return Optional.empty();
@@ -116,6 +120,10 @@ public final class ConfigNode {
             }
             return v;
         } catch (NumberFormatException e) {
+            if (text.matches("[+-]?[0-9]+")) {
+                error(key, quote(raw.get()) + " is out of range (allowed: " + min + " to " + max + ")");
+                return defaultValue;
+            }
             error(key, quote(raw.get()) + " is not a whole number (allowed: " + min + " to " + max + ")");
             return defaultValue;
         }

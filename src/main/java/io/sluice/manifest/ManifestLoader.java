@@ -70,7 +70,9 @@ public final class ManifestLoader {
             root = new Yaml(options).compose(r);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new ManifestException(List.of(new Problem(fileName, line, "", "not valid YAML: " + e.getProblem())));
+            String context = e.getContext() == null || e.getContextMark() == null ? ""
+                    : " (" + e.getContext() + " at line " + (e.getContextMark().getLine() + 1) + ")";
+            throw new ManifestException(List.of(new Problem(fileName, line, "", "not valid YAML: " + e.getProblem() + context)));
         } catch (YAMLException | IOException e) {
             throw new ManifestException(List.of(new Problem(fileName, 0, "", "not valid YAML: " + e.getMessage())));
         }
@@ -83,22 +85,21 @@ public final class ManifestLoader {
         List<PipelineSpec> pipelines = new ArrayList<>();
         if (top.has("pipelines")) {
             List<ConfigNode> items = top.mappingList("pipelines");
-            if (items.isEmpty()) {
+            if (items.isEmpty() && problems.isEmpty()) {
                 top.error("pipelines", "must list at least one pipeline");
             }
+            Set<String> seen = new HashSet<>();
             for (ConfigNode item : items) {
-                pipeline(item).ifPresent(pipelines::add);
+                Optional<PipelineSpec> p = pipeline(item);
+                p.ifPresent(pipelines::add);
+                if (p.isPresent() && !seen.add(p.get().name())) {
+                    item.error("name", "pipeline name \"" + p.get().name()
+                            + "\" is used twice; names identify stored offsets and must be unique");
+                }
             }
             top.finish();
         } else {
             pipeline(top).ifPresent(pipelines::add);
-        }
-        Set<String> seen = new HashSet<>();
-        for (PipelineSpec p : pipelines) {
-            if (!seen.add(p.name())) {
-                problems.add(new Problem(fileName, 0, "pipelines", "pipeline name \"" + p.name()
-                        + "\" is used twice; names identify stored offsets and must be unique"));
-            }
         }
         problems.throwIfAny();
         return new Manifest(fileName, pipelines);
@@ -112,14 +113,14 @@ public final class ManifestLoader {
         Optional<ConfigNode> sourceNode = node.mapping("source");
         if (sourceNode.isPresent()) {
             source = source(sourceNode.get());
-        } else {
+        } else if (!node.has("source")) {
             node.error("source", "required: a source mapping with type: kafka");
         }
         Optional<SinkSpec> sink = Optional.empty();
         Optional<ConfigNode> sinkNode = node.mapping("sink");
         if (sinkNode.isPresent()) {
             sink = sink(sinkNode.get());
-        } else {
+        } else if (!node.has("sink")) {
             node.error("sink", "required: a sink mapping with a type (one of " + String.join(", ", sinks.types()) + ")");
         }
         node.finish();
@@ -158,6 +159,7 @@ public final class ManifestLoader {
         Optional<KafkaConnection> connection = connection(node);
         Optional<TopicSelection> topics = topics(node);
         SourceOptions options = node.mapping("options").map(this::options).orElseGet(() -> options(null));
+        node.accept("connection", "connection_id", "topic", "topics", "topics_regex");
         node.finish();
         if (connection.isEmpty() || topics.isEmpty()) {
             return Optional.empty();
@@ -241,10 +243,16 @@ public final class ManifestLoader {
                 }
             });
         }
+        if (source.has("topic") && source.has("topics")) {
+            source.error("topics", "use either topic or topics, not both");
+            return Optional.empty();
+        }
         String key = source.has("topic") ? "topic" : "topics";
         Optional<List<String>> names = source.stringList(key);
         if (names.isEmpty()) {
-            source.error("topics", "required: a list of topic names, or topics_regex");
+            if (!source.has(key)) {
+                source.error("topics", "required: a list of topic names, or topics_regex");
+            }
             return Optional.empty();
         }
         if (names.get().isEmpty()) {

@@ -11,6 +11,10 @@ public final class Problems {
         list.add(problem);
     }
 
+    public int size() {
+        return list.size();
+    }
+
     public boolean isEmpty() {
         return list.isEmpty();
     }

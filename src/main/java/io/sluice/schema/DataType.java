@@ -51,7 +51,10 @@ public sealed interface DataType {
             List<Field> fields = new ArrayList<>(map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (e.getValue() != null) {
-                    fields.add(new Field((String) e.getKey(), of(e.getValue())));
+                    DataType t = of(e.getValue());
+                    if (!isEmptyStruct(t)) {
+                        fields.add(new Field((String) e.getKey(), t));
+                    }
                 }
             }
             return new Struct(fields);
@@ -96,6 +99,11 @@ public sealed interface DataType {
         List<Field> fields = new ArrayList<>();
         merged.forEach((n, t) -> fields.add(new Field(n, t)));
         return new Struct(fields);
+    }
+
+    /** A struct without fields (from {@code {}}) has no SQL type; it is treated like null. */
+    static boolean isEmptyStruct(DataType t) {
+        return t instanceof Struct s && s.fields().isEmpty();
     }
 
     private static boolean nested(DataType t) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+
 /**
  * The rows of one batch bound for one table, with the columns they need. Columns appear as fields are first
  * seen (a field that is only ever null makes no column) and widen as values arrive. Column names match
@@ -30,7 +31,7 @@ public final class TableBatch {
         Object[] out = new Object[Math.max(columns.size(), row.size())];
         for (int i = 0; i < row.size(); i++) {
             Object v = row.value(i);
-            if (v == null) {
+            if (v == null || v instanceof Map<?, ?> && DataType.isEmptyStruct(DataType.of(v))) {
                 continue;
             }
             int c = columnFor(row.name(i), v);
