@@ -76,7 +76,6 @@ final class DuckDbSink implements Sink {
             if (!config.schema().equals("main")) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(config.schema()));
             }
-            conn.setAutoCommit(false);
         } catch (SQLException e) {
             sink.close();
             throw new SluiceException(Stage.CONNECT, "cannot prepare DuckDB file " + config.path() + ": " + firstLine(e.getMessage()), e);
@@ -116,9 +115,7 @@ final class DuckDbSink implements Sink {
                     out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
                 }
             }
-            if (!conn.getAutoCommit()) {
-                conn.commit();
-            }
+
         } catch (SQLException e) {
             throw new SluiceException(Stage.OFFSETS, "cannot read stored offsets from " + config.path() + ": " + firstLine(e.getMessage()), e);
         }
@@ -129,6 +126,7 @@ final class DuckDbSink implements Sink {
     public void commit(Batch batch) {
         String current = null;
         try {
+            begin();
             for (TableBatch tb : batch.tables()) {
                 if (tb.size() == 0) {
                     continue;
@@ -139,7 +137,7 @@ final class DuckDbSink implements Sink {
             }
             current = OFFSETS_TABLE;
             upsertOffsets(batch.nextOffsets());
-            conn.commit();
+            execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
             rollback();
             throw new SluiceException(Stage.WRITE, "DuckDB rejected the batch (table " + current + " in "
@@ -150,8 +148,9 @@ final class DuckDbSink implements Sink {
     @Override
     public void storeOffsets(Map<TopicPartition, Long> nextOffsets) {
         try {
+            begin();
             upsertOffsets(nextOffsets);
-            conn.commit();
+            execute("COMMIT");
         } catch (SQLException e) {
             rollback();
             throw new SluiceException(Stage.OFFSETS, "cannot store offsets in " + config.path() + ": " + firstLine(e.getMessage()), e);
@@ -170,9 +169,8 @@ final class DuckDbSink implements Sink {
                 ps.setString(2, e.getKey().topic());
                 ps.setInt(3, e.getKey().partition());
                 ps.setLong(4, e.getValue());
-                ps.addBatch();
+                ps.executeUpdate(); // not executeBatch: the driver wraps a batch in a transaction of its own
             }
-            ps.executeBatch();
         }
     }
 
@@ -267,10 +265,25 @@ final class DuckDbSink implements Sink {
         }
     }
 
+    /**
+     * Starts an explicit transaction. JDBC's setAutoCommit(false) is not enough: the DuckDB driver begins its
+     * transaction lazily at the next statement, so an Appender flushed before any statement would commit on
+     * its own, apart from the offsets.
+     */
+    private void begin() throws SQLException {
+        execute("BEGIN TRANSACTION");
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     private void rollback() {
         tables.clear();
         try {
-            conn.rollback();
+            execute("ROLLBACK");
         } catch (SQLException e) {
             LOG.warn("rollback failed: {}", e.getMessage());
         }
