@@ -47,10 +47,10 @@ final class OffsetsCommand {
             for (PipelineSpec p : opts.selected(m)) {
                 Map<TopicPartition, Long> stored = provider(opts, p).readOffsets(p.sink().config(), p.name());
                 try (SourceSession source = SourceSession.open(p)) {
+                    List<TopicPartition> live = source.planner().partitions();
                     TreeSet<TopicPartition> parts = new TreeSet<>(ORDER);
-                    parts.addAll(source.planner().partitions());
+                    parts.addAll(live);
                     parts.addAll(stored.keySet());
-                    List<TopicPartition> live = new ArrayList<>(source.planner().partitions());
                     Map<TopicPartition, Long> end = live.isEmpty() ? Map.of() : source.metadata().endOffsets(live);
                     for (TopicPartition tp : parts) {
                         Map<String, Object> row = new LinkedHashMap<>();

@@ -3,8 +3,6 @@ package io.sluice.pipeline;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.sink.Sink;
 import io.sluice.sink.SinkRegistry;
-import io.sluice.source.BoundaryPlanner;
-import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.KafkaClients;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -36,11 +34,6 @@ public final class PipelineResources implements AutoCloseable {
 
     public KafkaConsumer<byte[], byte[]> consumer() {
         return consumer;
-    }
-
-    public BoundaryPlanner planner() {
-        return new BoundaryPlanner(new ConsumerMetadata(consumer, spec.source().connection().timeout(),
-                spec.source().connection().bootstrapServers()), spec.source().topics(), spec.source().options());
     }
 
     public PipelineRunner runner(RunListener listener, StopSignal stop) {
