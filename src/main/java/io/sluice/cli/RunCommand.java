@@ -3,16 +3,16 @@ package io.sluice.cli;
 import io.sluice.manifest.Manifest;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.pipeline.PipelineResources;
-import io.sluice.pipeline.RunListener;
 import io.sluice.pipeline.RunProgress;
 import io.sluice.pipeline.StopSignal;
-import io.sluice.source.ReadPlan;
+import io.sluice.sink.SinkRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
@@ -21,6 +21,10 @@ import sun.misc.Signal;
 final class RunCommand implements Callable<Integer> {
     @Mixin
     ManifestOptions opts;
+
+    @Option(names = "--progress", defaultValue = "auto",
+            description = "auto (a bar on a terminal, lines otherwise), bar, lines or none (default: ${DEFAULT-VALUE}).")
+    Progress.Mode progress;
 
     @Spec
     CommandSpec spec;
@@ -37,12 +41,7 @@ final class RunCommand implements Callable<Integer> {
             if (stop.stopped()) {
                 break;
             }
-            try (PipelineResources res = PipelineResources.open(p, opts.sinks)) {
-                RunProgress result = res.runner(new ProgressLog(err), stop).run();
-                err.println(result.summary());
-                err.flush();
-                results.add(result);
-            }
+            results.add(runOne(p, opts.sinks, progress, stop, err));
         }
         if (opts.json()) {
             spec.commandLine().getOut().println(Json.write(results));
@@ -50,8 +49,20 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Runs one pipeline with a progress display and prints its one-line summary. */
+    static RunProgress runOne(PipelineSpec p, SinkRegistry sinks, Progress.Mode mode, StopSignal stop, PrintWriter err) {
+        RunProgress result;
+        try (PipelineResources res = PipelineResources.open(p, sinks);
+                Progress.Display display = Progress.display(mode, err)) {
+            result = res.runner(display, stop).run();
+        }
+        err.println(result.summary());
+        err.flush();
+        return result;
+    }
+
     /** The first SIGINT/SIGTERM finishes the batch in hand; a second one ends the process at once. */
-    private static void installSignalHandlers(StopSignal stop) {
+    static void installSignalHandlers(StopSignal stop) {
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal.handle(new Signal(name), sig -> {
@@ -64,42 +75,6 @@ final class RunCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 // signal not available on this platform: the default handling stays
             }
-        }
-    }
-
-    /** Progress lines at most every few seconds, and warnings, on stderr. */
-    static final class ProgressLog implements RunListener {
-        private final PrintWriter err;
-        private long lastLog = System.nanoTime();
-
-        ProgressLog(PrintWriter err) {
-            this.err = err;
-        }
-
-        @Override
-        public void planned(ReadPlan plan) {
-            err.println("planned " + plan.ranges().size() + " partitions"
-                    + (plan.recordsToRead() > 0 ? ", up to " + plan.recordsToRead() + " records" : ""));
-            err.flush();
-        }
-
-        @Override
-        public void warning(String message) {
-            err.println("warning: " + message);
-            err.flush();
-        }
-
-        @Override
-        public void committed(RunProgress p) {
-            long now = System.nanoTime();
-            boolean continuous = p.planned() == 0;
-            if (!continuous && now - lastLog < 2_000_000_000L) {
-                return;
-            }
-            lastLog = now;
-            String of = p.planned() > 0 ? String.format(" of %d (%.0f%%)", p.planned(), 100.0 * p.covered() / p.planned()) : "";
-            err.printf("progress: %d records%s, %.0f records/s%n", p.read(), of, p.recordsPerSecond());
-            err.flush();
         }
     }
 }

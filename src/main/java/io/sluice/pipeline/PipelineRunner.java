@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    private static final long REPORT_INTERVAL_NANOS = 200_000_000L;
 
     private final PipelineSpec spec;
     private final Sink sink;
@@ -75,6 +76,7 @@ public final class PipelineRunner {
         long nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
         Totals totals = new Totals();
         Row row = new Row();
+        long nextReport = System.nanoTime() + REPORT_INTERVAL_NANOS;
 
         while (true) {
             BatchBuilder batch = new BatchBuilder();
@@ -89,6 +91,13 @@ public final class PipelineRunner {
                 ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
                 if (r != null) {
                     accept(r, decoder, options.onError(), row, batch);
+                }
+                if ((batch.records() & 4095) == 0) {
+                    long now = System.nanoTime();
+                    if (now >= nextReport) {
+                        nextReport = now + REPORT_INTERVAL_NANOS;
+                        listener.reading(totals.inFlight(spec.name(), batch, planned, reader.consumedSpan(), started));
+                    }
                 }
             }
             Map<TopicPartition, Long> next = reader.nextOffsets();
@@ -179,6 +188,11 @@ public final class PipelineRunner {
             written += b.records() - b.skipped();
             batches++;
             b.tables().forEach((t, tb) -> perTable.merge(t, (long) tb.size(), Long::sum));
+        }
+
+        RunProgress inFlight(String name, BatchBuilder b, long planned, long covered, long started) {
+            return new RunProgress(name, read + b.records(), written, skipped, batches, perTable, planned, covered,
+                    System.nanoTime() - started);
         }
 
         RunProgress progress(String name, long planned, long covered, long started) {

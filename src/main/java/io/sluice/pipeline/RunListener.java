@@ -10,6 +10,12 @@ public interface RunListener {
     /** Something the user should know that does not stop the run. */
     default void warning(String message) {}
 
+    /**
+     * Called a few times per second while a batch is being read; {@code inFlight} counts the records read so
+     * far, including those of the batch not yet committed. For progress display only.
+     */
+    default void reading(RunProgress inFlight) {}
+
     /** A batch was committed; {@code progress} holds the totals so far. */
     default void committed(RunProgress progress) {}
 

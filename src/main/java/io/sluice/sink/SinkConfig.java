@@ -7,4 +7,9 @@ package io.sluice.sink;
 public interface SinkConfig {
     /** The target (table, path, topic) records of {@code topic} go to; shown by {@code plan}. */
     String targetFor(String topic);
+
+    /** Where the data lands (a file, directory or URL), for messages; empty when there is nothing to show. */
+    default String location() {
+        return "";
+    }
 }

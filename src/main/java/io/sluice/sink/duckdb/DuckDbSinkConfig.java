@@ -14,4 +14,9 @@ record DuckDbSinkConfig(Path path, String schema, String tableTemplate) implemen
     public String targetFor(String topic) {
         return tableTemplate.replace("{topic}", Names.safeIdentifier(topic));
     }
+
+    @Override
+    public String location() {
+        return path.toAbsolutePath().normalize().toString();
+    }
 }

@@ -1,0 +1,25 @@
+package io.sluice.dev;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What {@code sluice generate} produces.
+ *
+ * @param bootstrapServers where to produce
+ * @param topic            the topic; created with {@code partitions} partitions when missing
+ * @param count            how many events
+ * @param ratePerSecond    events per second, 0 for as fast as possible
+ * @param partitions       partitions of a topic that has to be created
+ * @param seed             makes the events reproducible
+ * @param start            event time of the first event
+ * @param timeout          how long to try reaching the broker before failing
+ */
+public record GenerateSpec(String bootstrapServers, String topic, long count, double ratePerSecond, int partitions,
+        long seed, Instant start, Duration timeout) {
+
+    /** Event time between consecutive events: real pacing when rate-limited, else 10 ms. */
+    long stepMicros() {
+        return ratePerSecond > 0 ? Math.max(1, Math.round(1_000_000 / ratePerSecond)) : 10_000;
+    }
+}
