@@ -21,11 +21,11 @@ final class DevCommand {
         return new LocalBroker(opts.settings(), Installation.current());
     }
 
-    static void printReach(PrintWriter out, BrokerStatus s) {
+    static void printReach(PrintWriter out, BrokerStatus s, String downCommand) {
         out.println(s.describe());
         out.println("  bootstrap servers: " + s.bootstrap());
         out.println("  for manifests:     export KAFKA_BOOTSTRAP_SERVERS=" + s.bootstrap());
-        out.println("  stop with:         sluice dev down");
+        out.println("  stop with:         " + downCommand);
         out.flush();
     }
 
@@ -44,7 +44,7 @@ final class DevCommand {
                 err.println(msg);
                 err.flush();
             });
-            printReach(spec.commandLine().getOut(), s);
+            printReach(spec.commandLine().getOut(), s, opts.downCommand());
             return ExitCodes.OK;
         }
     }

@@ -3,7 +3,10 @@ package io.sluice.cli;
 import io.sluice.dev.DevSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Where the local development environment lives and which ports it uses. */
 final class DevOptions {
@@ -21,7 +24,28 @@ final class DevOptions {
     @Option(names = "--start-timeout", defaultValue = "90", description = "Seconds to wait for the broker to answer (default: ${DEFAULT-VALUE}).")
     int startTimeoutSeconds;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     DevSettings settings() {
-        return new DevSettings(dir, port, controllerPort != null ? controllerPort : port + 1, Duration.ofSeconds(startTimeoutSeconds));
+        int controller = controllerPort != null ? controllerPort : port + 1;
+        // port 0 would let the broker pick a random port that nobody knows; 65536 fails deep inside the JDK
+        if (!validPort(port) || !validPort(controller) || controller == port) {
+            throw new ParameterException(command.commandLine(), "--port and --controller-port must be two different ports in"
+                    + " 1..65535 (got " + port + " and " + controller + (controllerPort == null ? ", which is --port + 1" : "") + ")");
+        }
+        if (startTimeoutSeconds < 1) {
+            throw new ParameterException(command.commandLine(), "--start-timeout must be >= 1 (got " + startTimeoutSeconds + ")");
+        }
+        return new DevSettings(dir, port, controller, Duration.ofSeconds(startTimeoutSeconds));
+    }
+
+    /** The command that stops this environment's broker: a non-default --dir has to be repeated, or it stops nothing. */
+    String downCommand() {
+        return "sluice dev down" + (dir.equals(Path.of(".sluice")) ? "" : " --dir " + dir);
+    }
+
+    private static boolean validPort(int p) {
+        return p >= 1 && p <= 65535;
     }
 }

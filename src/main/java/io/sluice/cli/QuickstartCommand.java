@@ -59,9 +59,9 @@ final class QuickstartCommand implements Callable<Integer> {
         Installation installation = Installation.current();
         Path manifestFile = manifest != null ? manifest : installation.examples().resolve("quickstart.yaml");
 
-        String bootstrap = settings.bootstrapServers();
-        String brokerLine = ensureBroker(settings, installation, err);
-        out.println("1. kafka      " + brokerLine);
+        Broker broker = ensureBroker(settings, installation, err);
+        String bootstrap = broker.bootstrap();
+        out.println("1. kafka      " + broker.description());
         out.flush();
 
         Generator.Result gen = Generator.run(new GenerateSpec(bootstrap, TOPIC, count, 0, 4, System.nanoTime(),
@@ -94,25 +94,30 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  manifest   " + manifestFile.toAbsolutePath().normalize());
         out.println("  kafka      " + settings.dir().resolve("kafka") + " (log: broker.log)");
         out.println();
-        out.println("Next: run it again for new events only; query with DuckDB; stop the broker with `bin/sluice dev down`.");
+        out.println("Next: run it again for new events only; query with DuckDB; stop the broker with `bin/" + dev.downCommand() + "`.");
         out.flush();
         return ExitCodes.OK;
     }
 
-    private String ensureBroker(DevSettings settings, Installation installation, PrintWriter err) {
+    /** The broker the quickstart uses and how it came to be. */
+    private record Broker(String bootstrap, String description) {}
+
+    private Broker ensureBroker(DevSettings settings, Installation installation, PrintWriter err) {
         LocalBroker broker = new LocalBroker(settings, installation);
         BrokerStatus s = broker.status();
         if (s.running()) {
-            return "reusing the dev broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow() + ")";
+            // the dev broker of this --dir may listen on another port than --port: use where it really is
+            return new Broker(s.bootstrap(), "reusing the dev broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow() + ")");
         }
         if (KafkaProbe.listening(settings.kafkaPort()) && KafkaProbe.answers(settings.bootstrapServers(), Duration.ofSeconds(5))) {
-            return "reusing the Kafka broker already running on " + settings.bootstrapServers();
+            return new Broker(settings.bootstrapServers(), "reusing the Kafka broker already running on " + settings.bootstrapServers());
         }
         s = broker.up(msg -> {
             err.println(msg);
             err.flush();
         });
-        return "started a local broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow() + ", data in " + s.dataDir() + ")";
+        return new Broker(s.bootstrap(), "started a local broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow()
+                + ", data in " + s.dataDir() + ")");
     }
 
     private static void report(PrintWriter out, Path warehouse) {

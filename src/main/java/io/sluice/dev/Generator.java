@@ -53,9 +53,11 @@ public final class Generator {
         long lastLog = t0;
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            // paced from the first send, not from before the producer was built, so no burst catches up on start-up time
+            long paceStart = System.nanoTime();
             for (long i = 0; i < spec.count() && failure.get() == null; i++) {
                 if (spec.ratePerSecond() > 0) {
-                    long due = t0 + (long) (i * 1e9 / spec.ratePerSecond());
+                    long due = paceStart + (long) (i * 1e9 / spec.ratePerSecond());
                     long wait;
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);

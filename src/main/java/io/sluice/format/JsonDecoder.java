@@ -1,6 +1,7 @@
 package io.sluice.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -11,6 +12,7 @@ import io.sluice.schema.JsonText;
 import io.sluice.schema.Row;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,10 +22,18 @@ import java.util.Map;
  * that fit 32 bits are {@link Integer}, larger ones {@link Long}, beyond 64 bits the decimal text.
  */
 final class JsonDecoder implements Decoder {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
+            .build();
 
     private final NestedMode nested;
     private final String separator;
+    /**
+     * Flattened names by parent name and field name. Jackson hands out canonical field-name instances, so the
+     * same few strings come back for every record: no concatenation, and their hash codes stay cached.
+     */
+    private final Map<String, Map<String, String>> flatNames = new HashMap<>();
 
     JsonDecoder(NestedMode nested, String separator) {
         this.nested = nested;
@@ -62,7 +72,7 @@ final class JsonDecoder implements Decoder {
     private void readObject(JsonParser p, String prefix, Row row) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
-            String name = prefix == null ? field : prefix + separator + field;
+            String name = prefix == null ? field : flatName(prefix, field);
             JsonToken t = p.nextToken();
             if (t == JsonToken.START_OBJECT) {
                 switch (nested) {
@@ -74,6 +84,19 @@ final class JsonDecoder implements Decoder {
                 row.put(name, scalar(p, t));
             }
         }
+    }
+
+    private String flatName(String prefix, String field) {
+        Map<String, String> children = flatNames.computeIfAbsent(prefix, k -> new HashMap<>());
+        String name = children.get(field);
+        if (name == null) {
+            if (children.size() > 10_000) {
+                children.clear(); // records with ever-new keys: do not grow without bound
+            }
+            name = prefix + separator + field;
+            children.put(field, name);
+        }
+        return name;
     }
 
     private Map<String, Object> readMap(JsonParser p) throws IOException {

@@ -78,53 +78,67 @@ public final class PipelineRunner {
         Row row = new Row();
         long nextReport = System.nanoTime() + REPORT_INTERVAL_NANOS;
 
-        while (true) {
-            BatchBuilder batch = new BatchBuilder();
-            long batchDeadline = System.nanoTime() + options.batchTimeout().toNanos();
-            while (batch.records() < options.batchSize() && batch.bytes() < options.batchMaxBytes() && !stop.stopped()) {
-                if (reader.done()) {
-                    break;
-                }
-                if (continuous && System.nanoTime() >= batchDeadline) {
-                    break;
-                }
-                ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
-                if (r != null) {
-                    accept(r, decoder, options.onError(), row, batch);
-                }
-                if ((batch.records() & 4095) == 0) {
-                    long now = System.nanoTime();
-                    if (now >= nextReport) {
-                        nextReport = now + REPORT_INTERVAL_NANOS;
-                        listener.reading(totals.inFlight(spec.name(), batch, planned, reader.consumedSpan(), started));
+        try (Committer<Committed> committer = new Committer<>(sink)) {
+            while (true) {
+                BatchBuilder batch = new BatchBuilder();
+                long batchDeadline = System.nanoTime() + options.batchTimeout().toNanos();
+                while (batch.records() < options.batchSize() && batch.bytes() < options.batchMaxBytes() && !stop.stopped()) {
+                    if (reader.done()) {
+                        break;
+                    }
+                    if (continuous && System.nanoTime() >= batchDeadline) {
+                        break;
+                    }
+                    ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
+                    if (r != null) {
+                        accept(r, decoder, options.onError(), row, batch);
+                    }
+                    if ((batch.records() & 4095) == 0) {
+                        long now = System.nanoTime();
+                        if (now >= nextReport) {
+                            nextReport = now + REPORT_INTERVAL_NANOS;
+                            listener.reading(totals.inFlight(spec.name(), batch, planned, reader.consumedSpan(), started));
+                        }
                     }
                 }
-            }
-            Map<TopicPartition, Long> next = reader.nextOffsets();
-            boolean moved = !next.equals(filter(committed, next));
-            if (batch.records() > 0 || moved) {
-                sink.commit(new Batch(batch.tables().values(), next));
-                committed.putAll(next);
-                totals.add(batch);
-                if (options.commitToKafka()) {
-                    commitToKafka(next);
+                Map<TopicPartition, Long> next = reader.nextOffsets();
+                boolean moved = !next.equals(filter(committed, next));
+                if (batch.records() > 0 || moved) {
+                    // the previous batch must be durable before this one is handed over: commits stay in order
+                    completed(committer.await(), totals, planned, reader, started);
+                    committer.submit(new Batch(batch.tables().values(), next), new Committed(batch, next));
+                    committed.putAll(next);
                 }
-                listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started));
-            }
-            if (stop.stopped() || reader.done()) {
-                break;
-            }
-            if (continuous && System.nanoTime() >= nextRefresh) {
-                ReadPlan more = planner.planNew(reader.known(), committed);
-                if (!more.ranges().isEmpty()) {
-                    LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
-                    reader.add(more.ranges());
-                    listener.planned(more);
+                if (stop.stopped() || reader.done()) {
+                    break;
                 }
-                nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
+                if (continuous && System.nanoTime() >= nextRefresh) {
+                    ReadPlan more = planner.planNew(reader.known(), committed);
+                    if (!more.ranges().isEmpty()) {
+                        LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
+                        reader.add(more.ranges());
+                        listener.planned(more);
+                    }
+                    nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
+                }
             }
+            completed(committer.await(), totals, planned, reader, started);
         }
         return totals.progress(spec.name(), planned, reader.consumedSpan(), started);
+    }
+
+    /** A batch handed to the committer, remembered until its commit completes. */
+    private record Committed(BatchBuilder batch, Map<TopicPartition, Long> next) {}
+
+    private void completed(Committed c, Totals totals, long planned, PartitionReader reader, long started) {
+        if (c == null) {
+            return;
+        }
+        totals.add(c.batch());
+        if (spec.source().options().commitToKafka()) {
+            commitToKafka(c.next());
+        }
+        listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started));
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> r, Decoder decoder, OnError onError, Row row, BatchBuilder batch) {

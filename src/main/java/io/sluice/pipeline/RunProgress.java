@@ -14,6 +14,10 @@ public record RunProgress(String pipeline, long read, long written, long skipped
         rowsPerTable = Map.copyOf(rowsPerTable);
     }
 
+    public RunProgress withElapsed(long nanos) {
+        return new RunProgress(pipeline, read, written, skipped, batches, rowsPerTable, planned, covered, nanos);
+    }
+
     public double recordsPerSecond() {
         return elapsedNanos == 0 ? 0 : read * 1e9 / elapsedNanos;
     }

@@ -16,6 +16,14 @@ public final class TableBatch {
     private final String table;
     private final List<Column> columns = new ArrayList<>();
     private final Map<String, Integer> index = new HashMap<>();
+    /** Exact spellings seen so far, so the common case needs no lower-casing. */
+    private final Map<String, Integer> exact = new HashMap<>();
+    /**
+     * The column of the name seen at each position of the previous row: rows from one decoder mostly repeat
+     * the same names (the same instances) in the same order, so most lookups are one identity check.
+     */
+    private String[] lastNames = new String[0];
+    private int[] lastColumns = new int[0];
     private final List<Object[]> rows = new ArrayList<>();
 
     public TableBatch(String table) {
@@ -34,7 +42,14 @@ public final class TableBatch {
             if (v == null || v instanceof Map<?, ?> && DataType.isEmptyStruct(DataType.of(v))) {
                 continue;
             }
-            int c = columnFor(row.name(i), v);
+            String name = row.name(i);
+            int c;
+            if (i < lastNames.length && lastNames[i] == name) {
+                c = typedColumn(lastColumns[i], v);
+            } else {
+                c = columnFor(name, v);
+                remember(i, name, c);
+            }
             if (c >= out.length) {
                 out = java.util.Arrays.copyOf(out, columns.size());
             }
@@ -43,15 +58,34 @@ public final class TableBatch {
         rows.add(out);
     }
 
-    private int columnFor(String name, Object value) {
-        String key = name.toLowerCase(Locale.ROOT);
-        Integer c = index.get(key);
-        if (c == null) {
-            c = columns.size();
-            columns.add(new Column(name, DataType.of(value)));
-            index.put(key, c);
-            return c;
+    private void remember(int position, String name, int column) {
+        if (position >= lastNames.length) {
+            lastNames = java.util.Arrays.copyOf(lastNames, Math.max(position + 1, lastNames.length * 2));
+            lastColumns = java.util.Arrays.copyOf(lastColumns, lastNames.length);
         }
+        lastNames[position] = name;
+        lastColumns[position] = column;
+    }
+
+    private int columnFor(String name, Object value) {
+        Integer c = exact.get(name);
+        if (c == null) {
+            String key = name.toLowerCase(Locale.ROOT);
+            c = index.get(key);
+            if (c == null) {
+                c = columns.size();
+                columns.add(new Column(name, DataType.of(value)));
+                index.put(key, c);
+                exact.put(name, c);
+                return c;
+            }
+            exact.put(name, c);
+        }
+        return typedColumn(c, value);
+    }
+
+    /** Widens column {@code c} when {@code value} does not fit its type; returns {@code c}. */
+    private int typedColumn(int c, Object value) {
         Column col = columns.get(c);
         DataType t = col.type();
         if (t == DataType.Scalar.VARCHAR || t == DataType.Scalar.JSON && value instanceof JsonText) {

@@ -1,6 +1,8 @@
 package io.sluice.it;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 public final class Sluice {
     public static final Path HOME = Path.of(System.getProperty("sluice.home", ".")).toAbsolutePath();
 
+    /** The JVM options every test run of {@code bin/sluice} gets (through SLUICE_JAVA_OPTS): small and quick to start. */
+    public static final String JAVA_OPTS = "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
     private Sluice() {}
 
     public record Result(int exit, String stdout, String stderr) {
@@ -32,7 +37,7 @@ public final class Sluice {
         cmd.add(HOME.resolve("bin/sluice").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-        pb.environment().put("SLUICE_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        pb.environment().put("SLUICE_JAVA_OPTS", JAVA_OPTS);
         pb.environment().putAll(env);
         return pb;
     }
@@ -91,6 +96,35 @@ public final class Sluice {
             return rows;
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /**
+     * {@code n} distinct TCP ports that were free a moment ago (all held at once while picking, so they differ),
+     * never Kafka's defaults 9092/9093.
+     */
+    public static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            while (held.size() < n) {
+                ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                if (s.getLocalPort() == 9092 || s.getLocalPort() == 9093) {
+                    s.close();
+                    continue;
+                }
+                held.add(s);
+            }
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
         }
     }
 

@@ -73,6 +73,8 @@ final class DuckDbSink implements Sink {
             st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (pipeline VARCHAR NOT NULL, topic VARCHAR NOT NULL,"
                     + " \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,"
                     + " PRIMARY KEY (pipeline, topic, \"partition\"))");
+            st.execute("SET checkpoint_threshold = '" + config.checkpointThreshold() + "'");
+            st.execute("SET memory_limit = '" + config.memoryLimit() + "'");
             if (!config.schema().equals("main")) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(config.schema()));
             }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 /** {@code type: duckdb}: an embedded DuckDB file; rows and offsets commit in one DuckDB transaction. */
 public final class DuckDbSinkProvider implements SinkProvider {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
+    private static final Pattern SIZE = Pattern.compile("[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @Override
@@ -38,7 +39,18 @@ public final class DuckDbSinkProvider implements SinkProvider {
         if (!probe.contains("{") && !IDENT.matcher(probe).matches()) {
             node.error("table", "\"" + table + "\" is not a valid table name (allowed: letters, digits, _ and {topic})");
         }
-        return new DuckDbSinkConfig(Path.of(path), schema, table);
+        String checkpoint = size(node, "checkpoint_threshold", "1GB");
+        String memory = size(node, "memory_limit", "2GB");
+        return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory);
+    }
+
+    private static String size(ConfigNode node, String key, String fallback) {
+        String v = node.string(key, fallback).trim();
+        if (!SIZE.matcher(v).matches()) {
+            node.error(key, "\"" + v + "\" is not a size (examples: 512MB, 1GB, 2.5GiB)");
+            return fallback;
+        }
+        return v;
     }
 
     @Override

@@ -45,7 +45,7 @@ class DuckDbSinkIT {
     @Test
     void aFailedCommitLeavesNeitherRowsNorOffsetsEvenAfterEarlierCommits() throws Exception {
         Path db = dir.resolve("w.duckdb");
-        DuckDbSinkConfig config = new DuckDbSinkConfig(db, "main", "{topic}");
+        DuckDbSinkConfig config = new DuckDbSinkConfig(db, "main", "{topic}", "1GB", "2GB");
         TopicPartition p = new TopicPartition("t", 0);
         try (DuckDbSink sink = DuckDbSink.open(config, "pipe")) {
             sink.commit(new Batch(List.of(rows("a", 0, 10)), Map.of(p, 10L)));

@@ -1,0 +1,16 @@
+package io.sluice.bench;
+
+import java.util.List;
+
+/**
+ * What {@code sluice bench} measures.
+ *
+ * @param bootstrapServers the broker both readers use
+ * @param records          sensor events to produce (about 460 bytes each)
+ * @param partitions       partitions of the fresh topic
+ * @param batchSize        the pipeline's {@code batch_size}
+ * @param childJavaOptions JVM options of the measured processes (the same for both)
+ * @param keep             keep the topic and the DuckDB file afterwards
+ */
+public record BenchSpec(String bootstrapServers, long records, int partitions, int batchSize, List<String> childJavaOptions,
+        boolean keep) {}

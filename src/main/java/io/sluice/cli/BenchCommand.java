@@ -1,0 +1,86 @@
+package io.sluice.cli;
+
+import io.sluice.bench.BenchSpec;
+import io.sluice.bench.Benchmark;
+import io.sluice.dev.BrokerStatus;
+import io.sluice.dev.Installation;
+import io.sluice.dev.KafkaProbe;
+import io.sluice.dev.LocalBroker;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", description = "Measures `sluice run` into DuckDB against a plain KafkaConsumer on the same fresh topic. "
+        + "The last line is: ratio=<pipeline/ceiling> pipeline_rps=<n> ceiling_rps=<n>")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    DevOptions dev;
+
+    @Option(names = {"-b", "--bootstrap-servers"},
+            description = "Benchmark against this Kafka instead of the local dev broker (which is started, and stopped afterwards, when not running).")
+    String bootstrap;
+
+    @Option(names = "--count", defaultValue = "1000000", description = "Sensor events to produce (default: ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the fresh topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--batch-size", defaultValue = "50000", description = "The pipeline's batch_size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--java-opts", defaultValue = "-Xmx1g", description = "JVM options of both measured processes (default: ${DEFAULT-VALUE}).")
+    String javaOpts;
+
+    @Option(names = "--keep", description = "Keep the topic and the DuckDB file.")
+    boolean keep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LocalBroker broker = null;
+        String servers = bootstrap;
+        if (servers == null) {
+            servers = dev.settings().bootstrapServers();
+            LocalBroker local = new LocalBroker(dev.settings(), Installation.current());
+            boolean reuse = local.status().running()
+                    || (KafkaProbe.listening(dev.port) && KafkaProbe.answers(servers, Duration.ofSeconds(5)));
+            if (!reuse) {
+                BrokerStatus s = local.up(msg -> {
+                    err.println(msg);
+                    err.flush();
+                });
+                broker = local;
+                servers = s.bootstrap();
+            }
+        }
+        try {
+            Benchmark.Report r = new Benchmark(Installation.current()).run(new BenchSpec(servers, count, partitions, batchSize,
+                    Arrays.stream(javaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), keep), msg -> {
+                        out.println(msg);
+                        out.flush();
+                    });
+            out.printf("cores=%d records=%d bytes_per_record=%d ceiling_peak_rss_mb=%d pipeline_peak_rss_mb=%d%n",
+                    Runtime.getRuntime().availableProcessors(), r.records(), r.bytes() / Math.max(1, r.records()),
+                    r.ceiling().peakRssBytes() >> 20, r.pipeline().peakRssBytes() >> 20);
+            out.printf("ratio=%.2f pipeline_rps=%.0f ceiling_rps=%.0f%n", r.ratio(), r.pipeline().recordsPerSecond(),
+                    r.ceiling().recordsPerSecond());
+            out.flush();
+            return ExitCodes.OK;
+        } finally {
+            if (broker != null) {
+                broker.down(msg -> {});
+            }
+        }
+    }
+}

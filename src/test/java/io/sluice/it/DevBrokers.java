@@ -1,0 +1,64 @@
+package io.sluice.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The dev brokers that tests start with {@code sluice dev up} or {@code sluice quickstart}, and their clean-up. */
+final class DevBrokers {
+    private DevBrokers() {}
+
+    /** The pid {@code dev up} recorded in {@code <dir>/kafka/broker.pid}, if the file exists. */
+    static Optional<Long> recordedPid(Path dir) {
+        Path file = dir.resolve("kafka").resolve("broker.pid");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(in);
+            return Optional.of(Long.parseLong(p.getProperty("pid")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Broker JVMs running the config of {@code dir}, found by that (unique, temporary) path in their command line. */
+    static Stream<ProcessHandle> processesOf(Path dir) {
+        String config = dir.toAbsolutePath().normalize().resolve("kafka").resolve("server.properties").toString();
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(config)).orElse(false));
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * Stops whatever broker was started from {@code dir}: {@code sluice dev down} first, then, should a test have
+     * failed half-way, by killing each remaining broker JVM of that directory by its pid (a pid alone could have been
+     * reused, so only processes running this directory's config count). Never throws, so it suits a finally block.
+     */
+    static void stop(Path dir) {
+        try {
+            if (recordedPid(dir).isPresent()) {
+                Sluice.run(dir.getParent(), Map.of(), "dev", "down", "--dir", dir.toString());
+            }
+        } catch (RuntimeException | AssertionError e) {
+            // killed below
+        }
+        processesOf(dir).forEach(h -> {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(20, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // nothing more we can do
+            }
+        });
+    }
+}

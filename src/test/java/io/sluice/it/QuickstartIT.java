@@ -1,0 +1,120 @@
+package io.sluice.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice quickstart} end to end, as a user runs it: from an empty working directory, it starts a dev broker,
+ * generates events and lands them in ./warehouse.duckdb; a second run reuses the broker and adds only new events.
+ */
+class QuickstartIT {
+    /** Numbers in the output are grouped the English way whatever the machine's locale. */
+    private static final Map<String, String> ENGLISH = Map.of("SLUICE_JAVA_OPTS", Sluice.JAVA_OPTS + " -Duser.language=en -Duser.country=US");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void quickstartLandsTheEventsReusesTheBrokerAndReportsALockedWarehouse() throws Exception {
+        Path state = work.resolve(".sluice");
+        int[] ports = Sluice.freePorts(2);
+        String bootstrap = "localhost:" + ports[0];
+        Path db = work.resolve("warehouse.duckdb");
+        try {
+            Sluice.Result first = quickstart(state, ports, 20_000);
+
+            assertThat(first.exit()).as(first.toString()).isZero();
+            long pid = DevBrokers.recordedPid(state).orElseThrow(() -> new AssertionError("no broker pid file:\n" + first));
+            assertThat(first.stdout())
+                    .contains("1. kafka      started a local broker on " + bootstrap + " (pid " + pid + ", data in " + state.resolve("kafka/data"))
+                    .contains("2. generate   20,000 sensor events")
+                    .contains("3. run        quickstart: read 20,000 new records, wrote 20,000 rows")
+                    .contains("-> " + db)
+                    .contains("Table sensor_events in warehouse.duckdb: 20,000 rows")
+                    .contains("readings__temperature DOUBLE")
+                    .contains("location__plant VARCHAR")
+                    .contains("_kafka_offset BIGINT")
+                    .contains("Average temperature per machine (5 hottest of sensor_events)")
+                    .contains("avg_temperature")
+                    .contains("stop the broker with `bin/sluice dev down --dir " + state + "`");
+            assertThat(first.stderr()).contains("planned 4 partitions, up to 20000 records");
+            assertRows(db, 20_000);
+
+            // another --port: the dev broker of this --dir is reused where it really listens
+            Sluice.Result second = quickstart(state, Sluice.freePorts(2), 20_000);
+
+            assertThat(second.exit()).as(second.toString()).isZero();
+            assertThat(second.stdout()).contains("1. kafka      reusing the dev broker on " + bootstrap + " (pid " + pid + ")")
+                    .contains("read 20,000 new records, wrote 20,000 rows")
+                    .contains("Table sensor_events in warehouse.duckdb: 40,000 rows");
+            assertThat(second.stderr()).doesNotContain("starting a local broker");
+            assertRows(db, 40_000);
+
+            Process holder = holdLock(db);
+            try {
+                Sluice.Result locked = quickstart(state, ports, 100);
+
+                assertThat(locked.exit()).as(locked.toString()).isEqualTo(1);
+                assertThat(locked.stderr()).contains("warehouse.duckdb is locked by another process");
+            } finally {
+                holder.getOutputStream().close();
+                holder.destroy();
+                holder.waitFor(20, TimeUnit.SECONDS);
+            }
+
+            Sluice.Result down = Sluice.run(work, Map.of(), "dev", "down", "--dir", state.toString(), "--port", Integer.toString(ports[0]));
+            assertThat(down.exit()).as(down.toString()).isZero();
+            assertThat(down.stdout()).contains("kafka: stopped");
+            assertThat(DevBrokers.alive(pid)).isFalse();
+        } finally {
+            DevBrokers.stop(state);
+        }
+    }
+
+    private Sluice.Result quickstart(Path state, int[] ports, int count) {
+        return Sluice.run(work, ENGLISH, "quickstart", "--dir", state.toString(), "--port", Integer.toString(ports[0]),
+                "--controller-port", Integer.toString(ports[1]), "--count", Integer.toString(count), "--progress", "lines");
+    }
+
+    private static void assertRows(Path db, long rows) {
+        assertThat(Sluice.queryLong(db, "select count(*) from sensor_events")).isEqualTo(rows);
+        assertThat(Sluice.queryLong(db, "select count(distinct (_kafka_partition, _kafka_offset)) from sensor_events")).isEqualTo(rows);
+    }
+
+    /** Starts {@link HoldDuckDbLock} in its own JVM and waits until it holds the file. */
+    private static Process holdLock(Path db) throws Exception {
+        String classpath = Sluice.HOME.resolve("target/test-classes") + File.pathSeparator + Sluice.HOME.resolve("target/lib") + File.separator + "*";
+        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                HoldDuckDbLock.class.getName(), db.toString())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first;
+        try {
+            first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (java.io.IOException e) {
+                    return null;
+                }
+            }).get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new AssertionError("the lock holder did not report within 60 s", e);
+        }
+        if (!"holding".equals(first)) {
+            p.destroyForcibly();
+            throw new AssertionError("the lock holder failed: " + first);
+        }
+        return p;
+    }
+}
