@@ -59,6 +59,11 @@ final class Committer<T> implements AutoCloseable {
         }
     }
 
+    /** Like {@link #await}, but only when the commit in flight has already finished; null otherwise. */
+    T poll() {
+        return inFlight != null && inFlight.isDone() ? await() : null;
+    }
+
     /** Starts committing {@code batch}; the caller must have {@link #await}ed the previous one. */
     void submit(Batch batch, T tag) {
         if (inFlight != null) {

@@ -101,6 +101,8 @@ public final class PipelineRunner {
                         }
                     }
                 }
+                // report a finished commit even when no new batch follows (an idle continuous run)
+                completed(committer.poll(), totals, planned, reader, started);
                 Map<TopicPartition, Long> next = reader.nextOffsets();
                 boolean moved = !next.equals(filter(committed, next));
                 if (batch.records() > 0 || moved) {
