@@ -92,8 +92,14 @@ final class DevCommand {
             PrintWriter out = spec.commandLine().getOut();
             if (format.equals("json")) {
                 Map<String, Object> o = new LinkedHashMap<>();
-                o.put("kafka", Map.of("running", s.running(), "bootstrap", s.bootstrap(),
-                        "pid", s.pid().map(Object::toString).orElse(""), "data_dir", s.dataDir().toString()));
+                Map<String, Object> kafka = new LinkedHashMap<>();
+                kafka.put("running", s.running());
+                kafka.put("bootstrap", s.bootstrap());
+                kafka.put("pid", s.pid().orElse(null));
+                kafka.put("started_at", s.startedAt().map(Object::toString).orElse(null));
+                kafka.put("data_dir", s.dataDir().toString());
+                kafka.put("log", s.logFile().toString());
+                o.put("kafka", kafka);
                 out.println(Json.write(o));
             } else {
                 out.println(s.describe());
