@@ -2,12 +2,9 @@ package io.sluice.cli;
 
 import io.sluice.bench.BenchSpec;
 import io.sluice.bench.Benchmark;
-import io.sluice.dev.BrokerStatus;
 import io.sluice.dev.Installation;
-import io.sluice.dev.KafkaProbe;
 import io.sluice.dev.LocalBroker;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,18 +48,13 @@ final class BenchCommand implements Callable<Integer> {
         LocalBroker broker = null;
         String servers = bootstrap;
         if (servers == null) {
-            servers = dev.settings().bootstrapServers();
             LocalBroker local = new LocalBroker(dev.settings(), Installation.current());
-            boolean reuse = local.status().running()
-                    || (KafkaProbe.listening(dev.port) && KafkaProbe.answers(servers, Duration.ofSeconds(5)));
-            if (!reuse) {
-                BrokerStatus s = local.up(msg -> {
-                    err.println(msg);
-                    err.flush();
-                });
-                broker = local;
-                servers = s.bootstrap();
-            }
+            LocalBroker.Available kafka = local.ensure(msg -> {
+                err.println(msg);
+                err.flush();
+            });
+            servers = kafka.bootstrap();
+            broker = kafka.startedHere() ? local : null;
         }
         try {
             Benchmark.Report r = new Benchmark(Installation.current()).run(new BenchSpec(servers, count, partitions, batchSize,

@@ -1,11 +1,9 @@
 package io.sluice.cli;
 
-import io.sluice.dev.BrokerStatus;
 import io.sluice.dev.DevSettings;
 import io.sluice.dev.GenerateSpec;
 import io.sluice.dev.Generator;
 import io.sluice.dev.Installation;
-import io.sluice.dev.KafkaProbe;
 import io.sluice.dev.LocalBroker;
 import io.sluice.dev.WarehouseSummary;
 import io.sluice.manifest.Manifest;
@@ -59,7 +57,10 @@ final class QuickstartCommand implements Callable<Integer> {
         Installation installation = Installation.current();
         Path manifestFile = manifest != null ? manifest : installation.examples().resolve("quickstart.yaml");
 
-        Broker broker = ensureBroker(settings, installation, err);
+        LocalBroker.Available broker = new LocalBroker(settings, installation).ensure(msg -> {
+            err.println(msg);
+            err.flush();
+        });
         String bootstrap = broker.bootstrap();
         out.println("1. kafka      " + broker.description());
         out.flush();
@@ -99,27 +100,6 @@ final class QuickstartCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The broker the quickstart uses and how it came to be. */
-    private record Broker(String bootstrap, String description) {}
-
-    private Broker ensureBroker(DevSettings settings, Installation installation, PrintWriter err) {
-        LocalBroker broker = new LocalBroker(settings, installation);
-        BrokerStatus s = broker.status();
-        if (s.running()) {
-            // the dev broker of this --dir may listen on another port than --port: use where it really is
-            return new Broker(s.bootstrap(), "reusing the dev broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow() + ")");
-        }
-        if (KafkaProbe.listening(settings.kafkaPort()) && KafkaProbe.answers(settings.bootstrapServers(), Duration.ofSeconds(5))) {
-            return new Broker(settings.bootstrapServers(), "reusing the Kafka broker already running on " + settings.bootstrapServers());
-        }
-        s = broker.up(msg -> {
-            err.println(msg);
-            err.flush();
-        });
-        return new Broker(s.bootstrap(), "started a local broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow()
-                + ", data in " + s.dataDir() + ")");
-    }
-
     private static void report(PrintWriter out, Path warehouse) {
         for (WarehouseSummary.Table t : WarehouseSummary.tables(warehouse)) {
             out.println();
@@ -136,7 +116,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     }
                     rows.add(o);
                 }
-                Table.print(indented(out), rows, r.header());
+                Table.print(out, rows, r.header(), "  ");
             }
         }
     }
@@ -158,35 +138,5 @@ final class QuickstartCommand implements Callable<Integer> {
         if (n % 3 != 0) {
             out.println(line.toString().stripTrailing());
         }
-    }
-
-    private static PrintWriter indented(PrintWriter out) {
-        return new PrintWriter(new java.io.Writer() {
-            private boolean lineStart = true;
-
-            @Override
-            public void write(char[] buf, int off, int len) {
-                for (int i = off; i < off + len; i++) {
-                    if (lineStart) {
-                        out.write("  ");
-                        lineStart = false;
-                    }
-                    out.write(buf[i]);
-                    if (buf[i] == '\n') {
-                        lineStart = true;
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-                out.flush();
-            }
-
-            @Override
-            public void close() {
-                flush();
-            }
-        }, true);
     }
 }

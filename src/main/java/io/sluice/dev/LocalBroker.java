@@ -114,6 +114,26 @@ public final class LocalBroker {
         return status();
     }
 
+    /** The Kafka a command uses and how it came to be; {@code startedHere} when this call started it. */
+    public record Available(String bootstrap, String description, boolean startedHere) {}
+
+    /**
+     * Finds a Kafka to use: this directory's dev broker (wherever it listens), else any Kafka that answers on
+     * the configured port, else a newly started dev broker.
+     */
+    public Available ensure(Consumer<String> log) {
+        BrokerStatus s = status();
+        if (s.running()) {
+            return new Available(s.bootstrap(), "reusing the dev broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow() + ")", false);
+        }
+        if (KafkaProbe.listening(settings.kafkaPort()) && KafkaProbe.answers(settings.bootstrapServers(), Duration.ofSeconds(5))) {
+            return new Available(settings.bootstrapServers(), "reusing the Kafka broker already running on " + settings.bootstrapServers(), false);
+        }
+        s = up(log);
+        return new Available(s.bootstrap(), "started a local broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow()
+                + ", data in " + s.dataDir() + ")", true);
+    }
+
     /** Stops the broker {@code up} started; returns false when none was running. */
     public boolean down(Consumer<String> log) {
         Optional<Running> r = running();

@@ -66,23 +66,27 @@ public final class WarehouseSummary {
     public static Map<String, Result> sensorAggregates(Path file, Table table) {
         Map<String, Result> out = new LinkedHashMap<>();
         String t = "main." + quote(table.name());
-        if (table.has("machine_id") && table.has("readings__temperature") && table.has("readings__pressure")) {
-            out.put("hottest", query(file, "Average temperature per machine (5 hottest of " + table.name() + ")",
-                    "SELECT machine_id, count(*) AS events, round(avg(readings__temperature), 2) AS avg_temperature,"
-                            + " round(max(readings__pressure), 3) AS max_pressure FROM " + t
-                            + " GROUP BY machine_id ORDER BY avg_temperature DESC LIMIT 5"));
-        }
-        if (table.has("location__plant") && table.has("status")) {
-            out.put("alerts", query(file, "Alerts per plant",
-                    "SELECT location__plant AS plant, count(*) AS events, count(*) FILTER (WHERE status = 'ALERT') AS alerts,"
-                            + " round(100.0 * count(*) FILTER (WHERE status = 'ALERT') / count(*), 2) AS alert_pct FROM " + t
-                            + " GROUP BY 1 ORDER BY 1"));
+        try (Connection c = open(file)) {
+            if (table.has("machine_id") && table.has("readings__temperature") && table.has("readings__pressure")) {
+                out.put("hottest", query(c, "Average temperature per machine (5 hottest of " + table.name() + ")",
+                        "SELECT machine_id, count(*) AS events, round(avg(readings__temperature), 2) AS avg_temperature,"
+                                + " round(max(readings__pressure), 3) AS max_pressure FROM " + t
+                                + " GROUP BY machine_id ORDER BY avg_temperature DESC LIMIT 5"));
+            }
+            if (table.has("location__plant") && table.has("status")) {
+                out.put("alerts", query(c, "Alerts per plant",
+                        "SELECT location__plant AS plant, count(*) AS events, count(*) FILTER (WHERE status = 'ALERT') AS alerts,"
+                                + " round(100.0 * count(*) FILTER (WHERE status = 'ALERT') / count(*), 2) AS alert_pct FROM " + t
+                                + " GROUP BY 1 ORDER BY 1"));
+            }
+        } catch (SQLException e) {
+            throw new SluiceException(Stage.WRITE, "cannot query DuckDB file " + file + ": " + e.getMessage(), e);
         }
         return out;
     }
 
-    private static Result query(Path file, String title, String sql) {
-        try (Connection c = open(file); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    private static Result query(Connection c, String title, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             List<String> header = new ArrayList<>();
             for (int i = 1; i <= n; i++) {
@@ -97,8 +101,6 @@ public final class WarehouseSummary {
                 rows.add(row);
             }
             return new Result(title, header, rows);
-        } catch (SQLException e) {
-            throw new SluiceException(Stage.WRITE, "cannot query DuckDB file " + file + ": " + e.getMessage(), e);
         }
     }
 
