@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,6 +30,11 @@ public final class TestBroker {
     }
 
     private static void start() {
+        // the in-JVM broker must never end the test JVM: a Kafka exit or halt (e.g. a log-dir error while it
+        // shuts down in the hook below) would fail the whole failsafe run with a bare non-zero fork exit
+        Exit.Procedure report = (code, message) -> System.err.println("test broker wanted to exit(" + code + "): " + message);
+        Exit.setExitProcedure(report);
+        Exit.setHaltProcedure(report);
         try {
             TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                     .setNumControllerNodes(1).build();
