@@ -34,6 +34,14 @@ final class JsonDecoder implements Decoder {
      * same few strings come back for every record: no concatenation, and their hash codes stay cached.
      */
     private final Map<String, Map<String, String>> flatNames = new HashMap<>();
+    /**
+     * The flattened names of the previous record by position among its nested fields: records mostly repeat
+     * the same fields in the same order, so most lookups are two identity checks.
+     */
+    private String[] lastPrefix = new String[64];
+    private String[] lastField = new String[64];
+    private String[] lastName = new String[64];
+    private int position;
 
     JsonDecoder(NestedMode nested, String separator) {
         this.nested = nested;
@@ -45,6 +53,7 @@ final class JsonDecoder implements Decoder {
         if (value.length == 0) {
             throw new DecodeException("value is empty, expected a JSON object");
         }
+        position = 0;
         try (JsonParser p = FACTORY.createParser(value)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -87,6 +96,20 @@ final class JsonDecoder implements Decoder {
     }
 
     private String flatName(String prefix, String field) {
+        int i = position++;
+        if (i < lastName.length && lastPrefix[i] == prefix && lastField[i] == field) {
+            return lastName[i];
+        }
+        String name = lookUpFlatName(prefix, field);
+        if (i < lastName.length) {
+            lastPrefix[i] = prefix;
+            lastField[i] = field;
+            lastName[i] = name;
+        }
+        return name;
+    }
+
+    private String lookUpFlatName(String prefix, String field) {
         Map<String, String> children = flatNames.computeIfAbsent(prefix, k -> new HashMap<>());
         String name = children.get(field);
         if (name == null) {

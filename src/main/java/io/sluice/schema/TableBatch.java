@@ -25,6 +25,11 @@ public final class TableBatch {
     private String[] lastNames = new String[0];
     private int[] lastColumns = new int[0];
     private final List<Object[]> rows = new ArrayList<>();
+    /**
+     * Per column, a value class already known to fit its type (never a struct's, whose fields can grow), so
+     * the common case skips type inference.
+     */
+    private Class<?>[] fits = new Class<?>[16];
 
     public TableBatch(String table) {
         this.table = table;
@@ -86,6 +91,10 @@ public final class TableBatch {
 
     /** Widens column {@code c} when {@code value} does not fit its type; returns {@code c}. */
     private int typedColumn(int c, Object value) {
+        Class<?> cls = value.getClass();
+        if (c < fits.length && fits[c] == cls) {
+            return c;
+        }
         Column col = columns.get(c);
         DataType t = col.type();
         if (t == DataType.Scalar.VARCHAR || t == DataType.Scalar.JSON && value instanceof JsonText) {
@@ -97,6 +106,12 @@ public final class TableBatch {
             if (!w.equals(t)) {
                 columns.set(c, new Column(col.name(), w));
             }
+        }
+        if (!(value instanceof Map<?, ?>)) {
+            if (c >= fits.length) {
+                fits = java.util.Arrays.copyOf(fits, Math.max(c + 1, fits.length * 2));
+            }
+            fits[c] = cls;
         }
         return c;
     }
