@@ -273,7 +273,8 @@ public final class ManifestLoader {
         if (o == null) {
             return new SourceOptions(new ReadMode.ToHighWatermark(), true, new StartPosition.Earliest(),
                     MessageFormat.JSON, NestedMode.FLATTEN, "__", 50_000, 64L << 20, Duration.ofSeconds(1),
-                    Duration.ofMillis(500), OnError.FAIL, Optional.empty(), false, Duration.ofSeconds(30));
+                    Duration.ofMillis(500), OnError.FAIL, Optional.empty(), false, Duration.ofSeconds(30),
+                    SchemaOptions.none());
         }
         String mode = o.choice("read_mode", "offsets", words("offsets", "max_records", "time_window", "continuous"));
         ReadMode readMode = switch (mode) {
@@ -301,7 +302,7 @@ public final class ManifestLoader {
         if (!resume && o.has("initial_position")) {
             o.error("initial_position", "only applies when start_from is stored");
         }
-        MessageFormat format = o.choice("message_format", MessageFormat.JSON, Map.of("json", MessageFormat.JSON));
+        MessageFormat format = o.choice("message_format", MessageFormat.JSON, FORMATS);
         NestedMode nested = o.choice("nested", NestedMode.FLATTEN,
                 words3("flatten", NestedMode.FLATTEN, "struct", NestedMode.STRUCT, "json", NestedMode.JSON));
         String separator = o.string("flatten_separator", "__");
@@ -319,10 +320,105 @@ public final class ManifestLoader {
             o.error("commit_offsets_to_kafka", "needs group_id");
         }
         long refresh = o.longValue("topic_refresh_ms", 30_000, 100, 86_400_000);
+        SchemaOptions schemas = schemaOptions(o, format);
         o.finish();
         return new SourceOptions(readMode, resume, initial, format, nested, separator, batchSize, batchBytes,
                 Duration.ofMillis(batchTimeout), Duration.ofMillis(pollTimeout), onError, groupId, commitToKafka,
-                Duration.ofMillis(refresh));
+                Duration.ofMillis(refresh), schemas);
+    }
+
+    private static final Map<String, MessageFormat> FORMATS = formats();
+
+    private static Map<String, MessageFormat> formats() {
+        Map<String, MessageFormat> m = new LinkedHashMap<>();
+        for (MessageFormat f : MessageFormat.values()) {
+            m.put(f.word(), f);
+        }
+        return m;
+    }
+
+    private SchemaOptions schemaOptions(ConfigNode o, MessageFormat format) {
+        MessageFormat keyFormat = o.choice("key_format", MessageFormat.STRING, FORMATS);
+        Optional<RegistrySpec> registry = registry(o);
+        Optional<Path> schemaFile = o.string("schema_file").map(Path::of);
+        Optional<String> messageType = o.string("message_type");
+        SchemaOptions.SubjectNameStrategy subjects = o.choice("subject_name_strategy", SchemaOptions.SubjectNameStrategy.TOPIC,
+                words3("topic", SchemaOptions.SubjectNameStrategy.TOPIC, "record", SchemaOptions.SubjectNameStrategy.RECORD,
+                        "topic_record", SchemaOptions.SubjectNameStrategy.TOPIC_RECORD));
+        SchemaOptions.WireFormat wire = o.choice("wire_format",
+                registry.isPresent() ? SchemaOptions.WireFormat.CONFLUENT : SchemaOptions.WireFormat.PLAIN,
+                words3("confluent", SchemaOptions.WireFormat.CONFLUENT, "plain", SchemaOptions.WireFormat.PLAIN, null, null));
+        if (format.typed() && registry.isEmpty() && schemaFile.isEmpty()) {
+            o.error("message_format", format.word() + " needs schema_registry_url or schema_file");
+        }
+        if (keyFormat.typed() && registry.isEmpty()) {
+            o.error("key_format", keyFormat.word() + " keys need schema_registry_url");
+        }
+        if (schemaFile.isPresent()) {
+            Path f = schemaFile.get();
+            String name = f.getFileName() == null ? "" : f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            List<String> allowed = switch (format) {
+                case AVRO -> List.of(".avsc");
+                case PROTOBUF -> List.of(".proto", ".desc", ".pb", ".protoset");
+                case JSON_SCHEMA -> List.of(".json");
+                default -> List.of();
+            };
+            if (allowed.isEmpty()) {
+                o.error("schema_file", "only applies to message_format avro, protobuf or json_schema (it is " + format.word() + ")");
+            } else if (allowed.stream().noneMatch(name::endsWith)) {
+                o.error("schema_file", ConfigNode.quote(f.toString()) + " is not a " + format.word() + " schema file (expected "
+                        + String.join(", ", allowed) + ")");
+            } else if (!java.nio.file.Files.isRegularFile(f)) {
+                o.error("schema_file", ConfigNode.quote(f.toString()) + " does not exist (relative paths start at the"
+                        + " working directory)");
+            }
+        }
+        if (messageType.isPresent() && format != MessageFormat.PROTOBUF) {
+            o.error("message_type", "only applies to message_format protobuf");
+        }
+        return new SchemaOptions(keyFormat, registry, schemaFile, messageType, wire, subjects);
+    }
+
+    private Optional<RegistrySpec> registry(ConfigNode o) {
+        Optional<List<String>> urls = o.string("schema_registry_url").map(u -> List.of(u.split("\\s*,\\s*")));
+        Optional<String> user = o.string("schema_registry_username");
+        Optional<Secret> password = o.secret("schema_registry_password");
+        Optional<Secret> token = o.secret("schema_registry_token");
+        Optional<Path> ca = o.string("schema_registry_ca").map(Path::of);
+        long timeout = o.longValue("schema_registry_timeout_ms", 10_000, 100, 600_000);
+        int retries = o.intValue("schema_registry_retries", 5, 0, 100);
+        if (urls.isEmpty()) {
+            for (String k : List.of("schema_registry_username", "schema_registry_password", "schema_registry_token",
+                    "schema_registry_ca")) {
+                if (o.has(k)) {
+                    o.error(k, "needs schema_registry_url");
+                }
+            }
+            return Optional.empty();
+        }
+        List<java.net.URI> parsed = new java.util.ArrayList<>();
+        for (String u : urls.get()) {
+            try {
+                java.net.URI uri = new java.net.URI(u);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    o.error("schema_registry_url", ConfigNode.quote(u) + " is not an http(s) URL such as http://localhost:8081");
+                }
+                parsed.add(uri);
+            } catch (java.net.URISyntaxException e) {
+                o.error("schema_registry_url", ConfigNode.quote(u) + " is not a URL: " + e.getReason());
+            }
+        }
+        if (user.isPresent() != password.isPresent()) {
+            o.error(user.isPresent() ? "schema_registry_username" : "schema_registry_password",
+                    "schema_registry_username and schema_registry_password go together");
+        }
+        if (token.isPresent() && user.isPresent()) {
+            o.error("schema_registry_token", "use either a bearer token or basic auth (username/password), not both");
+        }
+        if (ca.isPresent() && !java.nio.file.Files.isRegularFile(ca.get())) {
+            o.error("schema_registry_ca", ConfigNode.quote(ca.get().toString()) + " does not exist");
+        }
+        return Optional.of(new RegistrySpec(parsed, user, password, token, ca, Duration.ofMillis(timeout), retries));
     }
 
     private ReadMode timeWindow(ConfigNode o) {

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param batchTimeout     in continuous mode a batch closes after this long even if not full
  * @param groupId          consumer group, used only to report lag to Kafka when {@code commitToKafka}
  * @param topicRefresh     how often continuous mode looks for new matching topics and partitions
+ * @param schemas          schema registry, schema file and key format for typed formats
  */
 public record SourceOptions(
         ReadMode readMode,
@@ -28,9 +29,22 @@ public record SourceOptions(
         OnError onError,
         Optional<String> groupId,
         boolean commitToKafka,
-        Duration topicRefresh) {
+        Duration topicRefresh,
+        SchemaOptions schemas) {
 
-    public enum MessageFormat { JSON }
+    /** How message values (and keys, with {@code key_format}) are encoded. */
+    public enum MessageFormat {
+        JSON, JSON_SCHEMA, AVRO, PROTOBUF, STRING, BYTES;
+
+        /** Whether the format needs a schema from a registry or a file. */
+        public boolean typed() {
+            return this == AVRO || this == PROTOBUF || this == JSON_SCHEMA;
+        }
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** What to do with a record that cannot be decoded. */
     public enum OnError { FAIL, SKIP }

@@ -3,6 +3,8 @@ package io.sluice.pipeline;
 import io.sluice.format.DecodeException;
 import io.sluice.format.Decoder;
 import io.sluice.format.Decoders;
+import io.sluice.format.SchemaUnavailableException;
+import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.manifest.SourceOptions;
 import io.sluice.manifest.SourceOptions.OnError;
@@ -17,6 +19,7 @@ import io.sluice.source.ReadPlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -42,6 +45,12 @@ public final class PipelineRunner {
     private final RunListener listener;
     private final StopSignal stop;
     private final Map<String, String> tableOfTopic = new HashMap<>();
+    private Decoder decoder;
+    /** Null when keys stay text. */
+    private Decoder keyDecoder;
+    private final Row keyRow = new Row();
+    /** Key column names by decoded key field name. */
+    private final Map<String, String> keyColumns = new HashMap<>();
 
     /** The sink and consumer are owned by the caller, who closes them. */
     public PipelineRunner(PipelineSpec spec, Sink sink, Consumer<byte[], byte[]> consumer, RunListener listener,
@@ -70,7 +79,7 @@ public final class PipelineRunner {
         PartitionReader reader = new PartitionReader(consumer);
         reader.add(plan.ranges());
 
-        Decoder decoder = Decoders.forOptions(options);
+        openDecoders(options);
         boolean continuous = !options.readMode().bounded();
         long planned = plan.recordsToRead();
         long nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
@@ -91,7 +100,7 @@ public final class PipelineRunner {
                     }
                     ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
                     if (r != null) {
-                        accept(r, decoder, options.onError(), row, batch);
+                        accept(r, options.onError(), row, batch);
                     }
                     if ((batch.records() & 4095) == 0) {
                         long now = System.nanoTime();
@@ -129,6 +138,16 @@ public final class PipelineRunner {
         return totals.progress(spec.name(), planned, reader.consumedSpan(), started);
     }
 
+    private void openDecoders(SourceOptions options) {
+        Optional<SchemaRegistryClient> registry = options.schemas().registry().map(SchemaRegistryClient::new);
+        try {
+            decoder = Decoders.forOptions(options, registry);
+            keyDecoder = Decoders.forKeys(options, registry).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new SluiceException(Stage.DECODE, e.getMessage(), e);
+        }
+    }
+
     /** A batch handed to the committer, remembered until its commit completes. */
     private record Committed(BatchBuilder batch, Map<TopicPartition, Long> next) {}
 
@@ -143,7 +162,7 @@ public final class PipelineRunner {
         listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started));
     }
 
-    private void accept(ConsumerRecord<byte[], byte[]> r, Decoder decoder, OnError onError, Row row, BatchBuilder batch) {
+    private void accept(ConsumerRecord<byte[], byte[]> r, OnError onError, Row row, BatchBuilder batch) {
         byte[] value = r.value();
         byte[] key = r.key();
         long size = (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
@@ -152,10 +171,20 @@ public final class PipelineRunner {
         row.put("_kafka_partition", r.partition());
         row.put("_kafka_offset", r.offset());
         row.put("_kafka_timestamp", Instant.ofEpochMilli(r.timestamp()));
-        row.put("_kafka_key", key == null ? null : new String(key, StandardCharsets.UTF_8));
-        if (value != null) {
+        if (keyDecoder == null || key == null) {
+            row.put("_kafka_key", key == null ? null : new String(key, StandardCharsets.UTF_8));
+        }
+        if (value != null || keyDecoder != null && key != null) {
             try {
-                decoder.decode(value, row);
+                if (keyDecoder != null && key != null) {
+                    decodeKey(key, row);
+                }
+                if (value != null) {
+                    decoder.decode(value, row);
+                }
+            } catch (SchemaUnavailableException e) {
+                throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
+                        + " (nothing of this batch was committed; the record is read again on the next run)");
             } catch (DecodeException e) {
                 if (onError == OnError.FAIL) {
                     throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
@@ -167,6 +196,26 @@ public final class PipelineRunner {
             }
         }
         batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, size);
+    }
+
+    /**
+     * Key fields become {@code _kafka_key<sep><field>} columns; a key that decodes to one {@code value} column (a
+     * string, bytes or a non-record schema) becomes {@code _kafka_key} itself.
+     */
+    private void decodeKey(byte[] key, Row row) throws DecodeException {
+        keyRow.clear();
+        try {
+            keyDecoder.decode(key, keyRow);
+        } catch (DecodeException e) {
+            throw new DecodeException("key: " + e.getMessage(), e);
+        }
+        String sep = spec.source().options().separator();
+        for (int i = 0; i < keyRow.size(); i++) {
+            String name = keyRow.name(i);
+            String column = keyRow.size() == 1 && name.equals("value") ? "_kafka_key"
+                    : keyColumns.computeIfAbsent(name, n -> "_kafka_key" + sep + n);
+            row.put(column, keyRow.value(i), keyRow.type(i));
+        }
     }
 
     private void commitToKafka(Map<TopicPartition, Long> next) {

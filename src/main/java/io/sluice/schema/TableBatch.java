@@ -30,6 +30,8 @@ public final class TableBatch {
      * the common case skips type inference.
      */
     private Class<?>[] fits = new Class<?>[16];
+    /** Per column, the declared type instance last seen to fit it, so repeated schemas cost one identity check. */
+    private DataType[] declaredAs = new DataType[16];
 
     public TableBatch(String table) {
         this.table = table;
@@ -44,6 +46,23 @@ public final class TableBatch {
         Object[] out = new Object[Math.max(columns.size(), row.size())];
         for (int i = 0; i < row.size(); i++) {
             Object v = row.value(i);
+            DataType declared = row.type(i);
+            if (declared != null) {
+                // a declared column exists even while its values are null, as the schema says
+                String name = row.name(i);
+                int c;
+                if (i < lastNames.length && lastNames[i] == name) {
+                    c = declaredColumn(lastColumns[i], declared);
+                } else {
+                    c = columnFor(name, declared);
+                    remember(i, name, c);
+                }
+                if (c >= out.length) {
+                    out = java.util.Arrays.copyOf(out, columns.size());
+                }
+                out[c] = v;
+                continue;
+            }
             if (v == null || v instanceof Map<?, ?> && DataType.isEmptyStruct(DataType.of(v))) {
                 continue;
             }
@@ -52,7 +71,8 @@ public final class TableBatch {
             if (i < lastNames.length && lastNames[i] == name) {
                 c = typedColumn(lastColumns[i], v);
             } else {
-                c = columnFor(name, v);
+                c = columnFor(name, DataType.of(v));
+                c = typedColumn(c, v);
                 remember(i, name, c);
             }
             if (c >= out.length) {
@@ -72,21 +92,38 @@ public final class TableBatch {
         lastColumns[position] = column;
     }
 
-    private int columnFor(String name, Object value) {
+    /** The column of {@code name}, created with {@code type} if new; an existing column is widened to hold it. */
+    private int columnFor(String name, DataType type) {
         Integer c = exact.get(name);
         if (c == null) {
             String key = name.toLowerCase(Locale.ROOT);
             c = index.get(key);
             if (c == null) {
                 c = columns.size();
-                columns.add(new Column(name, DataType.of(value)));
+                columns.add(new Column(name, type));
+                declaredAs = java.util.Arrays.copyOf(declaredAs, Math.max(declaredAs.length, c + 1));
+                declaredAs[c] = type;
                 index.put(key, c);
                 exact.put(name, c);
                 return c;
             }
             exact.put(name, c);
         }
-        return typedColumn(c, value);
+        return declaredColumn(c, type);
+    }
+
+    /** Widens column {@code c} to hold values of {@code type} when it does not yet; returns {@code c}. */
+    private int declaredColumn(int c, DataType type) {
+        if (declaredAs[c] == type) {
+            return c;
+        }
+        Column col = columns.get(c);
+        DataType w = DataType.widen(col.type(), type);
+        if (!w.equals(col.type())) {
+            columns.set(c, new Column(col.name(), w));
+        }
+        declaredAs[c] = type;
+        return c;
     }
 
     /** Widens column {@code c} when {@code value} does not fit its type; returns {@code c}. */

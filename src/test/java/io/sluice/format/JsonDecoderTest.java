@@ -278,6 +278,6 @@ class JsonDecoderTest {
     static SourceOptions options(NestedMode nested, String separator) {
         return new SourceOptions(new ReadMode.ToHighWatermark(), true, new StartPosition.Earliest(), MessageFormat.JSON,
                 nested, separator, 50_000, 64L << 20, Duration.ofSeconds(1), Duration.ofMillis(500), OnError.FAIL,
-                Optional.empty(), false, Duration.ofSeconds(30));
+                Optional.empty(), false, Duration.ofSeconds(30), io.sluice.manifest.SchemaOptions.none());
     }
 }

@@ -387,6 +387,6 @@ class BoundaryPlannerTest {
     private static SourceOptions options(ReadMode mode, boolean resume, StartPosition initial) {
         return new SourceOptions(mode, resume, initial, MessageFormat.JSON, NestedMode.FLATTEN, "__", 50_000, 64L << 20,
                 Duration.ofSeconds(1), Duration.ofMillis(500), OnError.FAIL, Optional.empty(), false,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), io.sluice.manifest.SchemaOptions.none());
     }
 }

@@ -201,7 +201,9 @@ final class DuckDbSink implements Sink {
                     } else if (!had.type().equals(c.type())) {
                         DataType wide = DataType.widen(had.type(), c.type());
                         if (!wide.equals(had.type())) {
-                            String using = had.type() instanceof Struct && !(wide instanceof Struct)
+                            boolean nested = had.type() instanceof Struct || had.type() instanceof DataType.ListOf
+                                    || had.type() instanceof DataType.MapOf;
+                            String using = nested && wide instanceof Scalar
                                     ? " USING to_json(" + quote(had.name()) + ")::VARCHAR" : "";
                             st.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + quote(had.name()) + " TYPE "
                                     + DuckDbTypes.sql(wide) + using);

@@ -1,7 +1,10 @@
 package io.sluice.sink.duckdb;
 
 import io.sluice.schema.DataType;
+import io.sluice.schema.DataType.Decimal;
 import io.sluice.schema.DataType.Field;
+import io.sluice.schema.DataType.ListOf;
+import io.sluice.schema.DataType.MapOf;
 import io.sluice.schema.DataType.Scalar;
 import io.sluice.schema.DataType.Struct;
 import java.util.ArrayList;
@@ -21,6 +24,15 @@ final class DuckDbTypes {
                 b.append(i > 0 ? ", " : "").append(quote(f.name())).append(' ').append(sql(f.type()));
             }
             return b.append(')').toString();
+        }
+        if (t instanceof Decimal d) {
+            return "DECIMAL(" + d.precision() + ", " + d.scale() + ")";
+        }
+        if (t instanceof ListOf l) {
+            return sql(l.element()) + "[]";
+        }
+        if (t instanceof MapOf m) {
+            return "MAP(" + sql(m.key()) + ", " + sql(m.value()) + ")";
         }
         return ((Scalar) t).name();
     }
@@ -49,7 +61,32 @@ final class DuckDbTypes {
         }
 
         DataType type() {
+            DataType t = element();
+            while (s.startsWith("[]", pos)) {
+                pos += 2;
+                t = new ListOf(t);
+            }
+            return t;
+        }
+
+        private DataType element() {
             skip();
+            if (s.regionMatches(true, pos, "MAP(", 0, 4)) {
+                pos += 4;
+                DataType key = type();
+                expect(',');
+                DataType value = type();
+                expect(')');
+                return new MapOf(key, value);
+            }
+            if (s.regionMatches(true, pos, "DECIMAL(", 0, 8)) {
+                pos += 8;
+                int precision = number();
+                expect(',');
+                int scale = number();
+                expect(')');
+                return new Decimal(precision, scale);
+            }
             if (s.regionMatches(true, pos, "STRUCT(", 0, 7)) {
                 pos += 7;
                 List<Field> fields = new ArrayList<>();
@@ -81,8 +118,31 @@ final class DuckDbTypes {
                 case "VARCHAR" -> Scalar.VARCHAR;
                 case "JSON" -> Scalar.JSON;
                 case "TIMESTAMP" -> Scalar.TIMESTAMP;
+                case "FLOAT" -> Scalar.FLOAT;
+                case "DATE" -> Scalar.DATE;
+                case "TIME" -> Scalar.TIME;
+                case "UUID" -> Scalar.UUID;
+                case "BLOB" -> Scalar.BLOB;
                 default -> throw new IllegalArgumentException(word);
             };
+        }
+
+        private void expect(char c) {
+            skip();
+            if (pos >= s.length() || s.charAt(pos) != c) {
+                throw new IllegalArgumentException("expected " + c + " at " + pos + " in " + s);
+            }
+            pos++;
+            skip();
+        }
+
+        private int number() {
+            skip();
+            int start = pos;
+            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                pos++;
+            }
+            return Integer.parseInt(s.substring(start, pos));
         }
 
         String name() {
