@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Where the local development environment lives and which ports it uses. */
+/** Where the local development environment lives and which ports its broker uses. */
 final class DevOptions {
     @Option(names = "--dir", defaultValue = "${env:SLUICE_DEV_DIR:-.sluice}",
             description = "State directory of the local environment (default: ${DEFAULT-VALUE}).")
@@ -21,7 +21,8 @@ final class DevOptions {
     @Option(names = "--controller-port", description = "KRaft controller port (default: Kafka port + 1).")
     Integer controllerPort;
 
-    @Option(names = "--start-timeout", defaultValue = "90", description = "Seconds to wait for the broker to answer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--start-timeout", defaultValue = "90",
+            description = "Seconds to wait for the broker (and the schema registry) to answer (default: ${DEFAULT-VALUE}).")
     int startTimeoutSeconds;
 
     @Spec(Spec.Target.MIXEE)
@@ -38,6 +39,27 @@ final class DevOptions {
             throw new ParameterException(command.commandLine(), "--start-timeout must be >= 1 (got " + startTimeoutSeconds + ")");
         }
         return new DevSettings(dir, port, controller, Duration.ofSeconds(startTimeoutSeconds));
+    }
+
+    /**
+     * The settings with the schema registry's port from {@code registry}, which must differ from the Kafka ports (the
+     * {@code dev} commands; quickstart and bench only use the broker).
+     */
+    DevSettings settings(RegistryPort registry) {
+        DevSettings s = settings();
+        int p = registry.port;
+        if (!validPort(p) || p == s.kafkaPort() || p == s.controllerPort()) {
+            throw new ParameterException(command.commandLine(), "--registry-port must be a port in 1..65535 other than the Kafka ports"
+                    + " (got " + p + "; Kafka uses " + s.kafkaPort() + " and " + s.controllerPort() + ")");
+        }
+        return s.withRegistryPort(p);
+    }
+
+    /** The local schema registry's port, a mixin of the {@code dev} commands. */
+    static final class RegistryPort {
+        @Option(names = "--registry-port", defaultValue = "${env:SLUICE_REGISTRY_PORT:-8081}",
+                description = "HTTP port of the local schema registry (default: ${DEFAULT-VALUE}).")
+        int port;
     }
 
     /** The command that stops this environment's broker: a non-default --dir has to be repeated, or it stops nothing. */

@@ -63,4 +63,41 @@ public record Installation(Path home) {
         }
         return String.join(File.pathSeparator, jars);
     }
+
+    /**
+     * Classpath of the schema registry JVM: Sluice's own classes (the jar or {@code target/classes} this JVM runs) and
+     * its runtime libraries (Jackson, Avro), without DuckDB.
+     */
+    public String registryClasspath() {
+        Path lib = target().resolve("lib");
+        Path own = ownCode();
+        if (!Files.isDirectory(lib) || own == null) {
+            throw new SluiceException(Stage.SETUP, "Sluice's jar or libraries are missing (" + target().resolve("sluice.jar") + ", " + lib
+                    + "): build them with `mvn -DskipTests package` in " + home);
+        }
+        List<String> entries = new ArrayList<>();
+        entries.add(own.toString());
+        try (Stream<Path> files = Files.list(lib)) {
+            files.filter(f -> f.toString().endsWith(".jar"))
+                    .filter(f -> !f.getFileName().toString().startsWith("duckdb"))
+                    .sorted().forEach(f -> entries.add(f.toString()));
+        } catch (java.io.IOException e) {
+            throw new SluiceException(Stage.SETUP, "cannot list " + lib + ": " + e.getMessage(), e);
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    /** The jar or class directory Sluice runs from, else the installation's jar; null when neither exists. */
+    private Path ownCode() {
+        try {
+            Path code = Path.of(Installation.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.exists(code)) {
+                return code.toAbsolutePath();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall back to the installation's jar
+        }
+        Path jar = target().resolve("sluice.jar");
+        return Files.exists(jar) ? jar : null;
+    }
 }

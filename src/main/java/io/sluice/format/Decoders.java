@@ -25,8 +25,8 @@ public final class Decoders {
                     : AvroDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator());
             case STRING -> new TextDecoder();
             case BYTES -> new BytesDecoder();
-            case PROTOBUF, JSON_SCHEMA -> throw new IllegalArgumentException("message_format "
-                    + options.messageFormat().word() + " is not implemented yet");
+            case PROTOBUF -> throw new IllegalArgumentException("message_format protobuf is not implemented yet");
+            case JSON_SCHEMA -> throw new IllegalArgumentException("message_format json_schema is not implemented yet");
         };
     }
 
@@ -40,8 +40,8 @@ public final class Decoders {
             case BYTES -> Optional.of(new BytesDecoder());
             case JSON -> Optional.of(new JsonDecoder(options.nested(), options.separator()));
             case AVRO -> Optional.of(AvroDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator()));
-            case PROTOBUF, JSON_SCHEMA -> throw new IllegalArgumentException("key_format "
-                    + options.schemas().keyFormat().word() + " is not implemented yet");
+            case PROTOBUF -> throw new IllegalArgumentException("key_format protobuf is not implemented yet");
+            case JSON_SCHEMA -> throw new IllegalArgumentException("key_format json_schema is not implemented yet");
         };
     }
 
