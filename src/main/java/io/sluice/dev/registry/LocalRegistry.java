@@ -1,0 +1,306 @@
+package io.sluice.dev.registry;
+
+import io.sluice.dev.DevSettings;
+import io.sluice.dev.Installation;
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The local schema registry ({@link RegistryMain}) in its own background JVM, with its data, log and pid under
+ * {@code <dir>/registry}. {@link #down} stops only the process {@link #up} started, identified by its pid and command
+ * line; the data stays until {@link #purge}.
+ */
+public final class LocalRegistry {
+    private static final String MAIN_CLASS = RegistryMain.class.getName();
+
+    private final DevSettings settings;
+    private final Installation installation;
+
+    public LocalRegistry(DevSettings settings, Installation installation) {
+        this.settings = settings;
+        this.installation = installation;
+    }
+
+    private Path dir() {
+        return settings.registryDir();
+    }
+
+    private Path dataDir() {
+        return dir().resolve("data");
+    }
+
+    private Path stateFile() {
+        return dir().resolve("registry.pid");
+    }
+
+    private Path logFile() {
+        return dir().resolve("registry.log");
+    }
+
+    /** The registry started from this directory, if it still runs; a stale pid file is removed. */
+    public RegistryStatus status() {
+        return running().map(r -> new RegistryStatus(true, Optional.of(r.handle.pid()), r.port, "http://localhost:" + r.port,
+                        Optional.of(r.startedAt), dataDir(), logFile()))
+                .orElseGet(() -> new RegistryStatus(false, Optional.empty(), settings.registryPort(), settings.registryUrl(),
+                        Optional.empty(), dataDir(), logFile()));
+    }
+
+    /**
+     * Fails at once, naming the port, when {@link #up} could not succeed because of it: the port is taken by something
+     * else, or this directory's registry runs on another port. Lets {@code dev up} check before it starts the broker.
+     */
+    public void checkCanStart() {
+        Optional<Running> existing = running();
+        if (existing.isPresent()) {
+            if (existing.get().port != settings.registryPort()) {
+                throw new SluiceException(Stage.SETUP, "a dev schema registry from " + settings.dir() + " already runs on port "
+                        + existing.get().port + " (pid " + existing.get().handle.pid() + "); stop it with `sluice dev down` first");
+            }
+            return;
+        }
+        checkPortFree(settings.registryPort());
+    }
+
+    /**
+     * Starts the registry and waits until it answers {@code GET /subjects} (within the start timeout), or returns the
+     * status of the one already running. On any failure nothing is left running.
+     */
+    public RegistryStatus up(Consumer<String> log) {
+        checkCanStart();
+        Optional<Running> existing = running();
+        if (existing.isPresent()) {
+            log.accept("schema registry: already running on http://localhost:" + existing.get().port + " (pid "
+                    + existing.get().handle.pid() + ")");
+            return status();
+        }
+        try {
+            Files.createDirectories(dataDir());
+        } catch (IOException e) {
+            throw new SluiceException(Stage.SETUP, "cannot create the schema registry's directory " + dataDir() + ": " + e.getMessage(), e);
+        }
+        String classpath = installation.registryClasspath();
+        log.accept("schema registry: starting on " + settings.registryUrl() + " (data in " + dataDir() + ")");
+        Process process = launch(classpath);
+        Instant startedAt = Instant.now();
+        try {
+            awaitReady(process);
+        } catch (RuntimeException e) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+        ProcessHandle registry = registryHandle(process.toHandle());
+        writeState(registry.pid(), startedAt);
+        return status();
+    }
+
+    /** Stops the registry {@code up} started; returns false when none was running. */
+    public boolean down(Consumer<String> log) {
+        Optional<Running> r = running();
+        if (r.isEmpty()) {
+            return false;
+        }
+        ProcessHandle h = r.get().handle;
+        log.accept("schema registry: stopping pid " + h.pid());
+        h.destroy();
+        try {
+            h.onExit().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.accept("schema registry: no clean shutdown within 15 s, killing pid " + h.pid());
+            h.destroyForcibly();
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported below if still alive
+            }
+        }
+        if (h.isAlive()) {
+            throw new SluiceException(Stage.SETUP, "the dev schema registry (pid " + h.pid() + ") did not stop");
+        }
+        deleteState();
+        return true;
+    }
+
+    /** Removes the registry's schemas and log, so the next {@code up} starts empty. Only allowed while it is stopped. */
+    public void purge() {
+        if (running().isPresent()) {
+            throw new SluiceException(Stage.SETUP, "the dev schema registry is running; stop it before purging its data");
+        }
+        if (!Files.exists(dir())) {
+            return;
+        }
+        try (var paths = Files.walk(dir())) {
+            paths.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.delete(f);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new SluiceException(Stage.SETUP, "cannot delete " + dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record Running(ProcessHandle handle, int port, Instant startedAt) {}
+
+    private Optional<Running> running() {
+        Path state = stateFile();
+        if (!Files.exists(state)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(state)) {
+            p.load(in);
+            long pid = Long.parseLong(p.getProperty("pid"));
+            int port = Integer.parseInt(p.getProperty("port"));
+            Instant startedAt = Instant.parse(p.getProperty("started_at"));
+            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurRegistry);
+            if (h.isPresent()) {
+                return Optional.of(new Running(h.get(), port, startedAt));
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable or stale state: treated as not running
+        }
+        deleteState();
+        return Optional.empty();
+    }
+
+    /** A pid can be reused: only a registry JVM serving this directory's data counts as ours. */
+    private boolean isOurRegistry(ProcessHandle h) {
+        Optional<String[]> args = h.info().arguments();
+        if (args.isEmpty()) {
+            return h.info().commandLine().map(c -> c.contains(MAIN_CLASS) && c.contains(dataDir().toString())).orElse(false);
+        }
+        List<String> a = List.of(args.get());
+        return a.contains(MAIN_CLASS) && a.contains(dataDir().toString());
+    }
+
+    private ProcessHandle registryHandle(ProcessHandle started) {
+        if (isOurRegistry(started)) {
+            return started;
+        }
+        return started.descendants().filter(this::isOurRegistry).findFirst().orElse(started);
+    }
+
+    private void writeState(long pid, Instant startedAt) {
+        Properties p = new Properties();
+        p.setProperty("pid", Long.toString(pid));
+        p.setProperty("port", Integer.toString(settings.registryPort()));
+        p.setProperty("started_at", startedAt.toString());
+        try (OutputStream out = Files.newOutputStream(stateFile())) {
+            p.store(out, "written by sluice dev up; sluice dev down stops this pid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void deleteState() {
+        try {
+            Files.deleteIfExists(stateFile());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    private static void checkPortFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            // as the JDK's HTTP server binds: connections of a registry just stopped (TIME_WAIT) do not make the port busy,
+            // a listener does
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new SluiceException(Stage.SETUP, "port " + port + " (for the schema registry) is already in use on localhost;"
+                    + " stop what uses it or choose another port (--registry-port)");
+        }
+    }
+
+    private Process launch(String classpath) {
+        List<String> cmd = new ArrayList<>();
+        // its own session, so a Ctrl-C in the terminal that ran `up` does not reach the registry later
+        if (new File("/usr/bin/setsid").canExecute()) {
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.add(Installation.javaExecutable());
+        cmd.addAll(List.of("-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true"));
+        cmd.addAll(List.of("-cp", classpath, MAIN_CLASS, "--dir", dataDir().toString(), "--port", Integer.toString(settings.registryPort())));
+        try {
+            return new ProcessBuilder(cmd).directory(dir().toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        } catch (IOException e) {
+            throw new SluiceException(Stage.SETUP, "cannot start Java (" + Installation.javaExecutable() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Process process) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(settings.registryUrl() + "/subjects")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new SluiceException(Stage.SETUP, "the local schema registry exited during start-up (exit " + process.exitValue()
+                        + "); last lines of " + logFile() + ":\n" + tail(logFile(), 15));
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not answering yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SluiceException(Stage.SETUP, "interrupted while waiting for the local schema registry", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SluiceException(Stage.SETUP, "the local schema registry did not answer on " + settings.registryUrl()
+                        + " within " + settings.startTimeout().toSeconds() + " s; last lines of " + logFile() + ":\n" + tail(logFile(), 15));
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SluiceException(Stage.SETUP, "interrupted while waiting for the local schema registry", e);
+            }
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
