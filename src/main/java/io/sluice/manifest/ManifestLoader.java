@@ -123,11 +123,35 @@ public final class ManifestLoader {
         } else if (!node.has("sink")) {
             node.error("sink", "required: a sink mapping with a type (one of " + String.join(", ", sinks.types()) + ")");
         }
+        EvolutionPolicy evolution = node.mapping("schema").map(this::schema).orElse(EvolutionPolicy.defaults());
         node.finish();
         if (name.isPresent() && source.isPresent() && sink.isPresent()) {
-            return Optional.of(new PipelineSpec(name.get(), source.get(), sink.get()));
+            return Optional.of(new PipelineSpec(name.get(), source.get(), sink.get(), evolution));
         }
         return Optional.empty();
+    }
+
+    private EvolutionPolicy schema(ConfigNode node) {
+        EvolutionPolicy policy = node.mapping("evolution").map(e -> {
+            EvolutionPolicy.NewColumn newColumn = e.choice("new_column", EvolutionPolicy.NewColumn.EVOLVE,
+                    enumWords(EvolutionPolicy.NewColumn.values()));
+            EvolutionPolicy.Widening widening = e.choice("type_widening", EvolutionPolicy.Widening.EVOLVE,
+                    enumWords(EvolutionPolicy.Widening.values()));
+            EvolutionPolicy.Breaking breaking = e.choice("breaking_change", EvolutionPolicy.Breaking.FAIL,
+                    enumWords(EvolutionPolicy.Breaking.values()));
+            e.finish();
+            return new EvolutionPolicy(newColumn, widening, breaking);
+        }).orElse(EvolutionPolicy.defaults());
+        node.finish();
+        return policy;
+    }
+
+    private static <E extends Enum<E>> Map<String, E> enumWords(E[] values) {
+        Map<String, E> m = new LinkedHashMap<>();
+        for (E v : values) {
+            m.put(v.name().toLowerCase(Locale.ROOT), v);
+        }
+        return m;
     }
 
     private Optional<SinkSpec> sink(ConfigNode node) {

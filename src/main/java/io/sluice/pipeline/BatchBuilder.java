@@ -24,6 +24,11 @@ final class BatchBuilder {
         bytes += size;
     }
 
+    /** Rows that schema evolution left out: read, but not written. */
+    void discard(long rows) {
+        skipped += rows;
+    }
+
     long records() {
         return records;
     }

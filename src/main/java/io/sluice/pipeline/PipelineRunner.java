@@ -8,7 +8,12 @@ import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.manifest.SourceOptions;
 import io.sluice.manifest.SourceOptions.OnError;
+import io.sluice.schema.Column;
+import io.sluice.schema.Evolution;
 import io.sluice.schema.Row;
+import io.sluice.schema.SchemaChange;
+import io.sluice.schema.SchemaChangeException;
+import io.sluice.schema.TableBatch;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
 import io.sluice.sink.SinkConfig;
@@ -19,6 +24,7 @@ import io.sluice.source.ReadPlan;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,6 +51,8 @@ public final class PipelineRunner {
     private final RunListener listener;
     private final StopSignal stop;
     private final Map<String, String> tableOfTopic = new HashMap<>();
+    /** Each table's columns as the sink will hold them once the batches handed over are committed. */
+    private final Map<String, Optional<List<Column>>> tableColumns = new HashMap<>();
     private Decoder decoder;
     /** Null when keys stay text. */
     private Decoder keyDecoder;
@@ -117,7 +125,8 @@ public final class PipelineRunner {
                 if (batch.records() > 0 || moved) {
                     // the previous batch must be durable before this one is handed over: commits stay in order
                     completed(committer.await(), totals, planned, reader, started);
-                    committer.submit(new Batch(batch.tables().values(), next), new Committed(batch, next));
+                    Map<String, List<SchemaChange>> changes = evolve(batch);
+                    committer.submit(new Batch(batch.tables().values(), next, changes), new Committed(batch, next));
                     committed.putAll(next);
                 }
                 if (stop.stopped() || reader.done()) {
@@ -146,6 +155,46 @@ public final class PipelineRunner {
         } catch (IllegalArgumentException e) {
             throw new SluiceException(Stage.DECODE, e.getMessage(), e);
         }
+    }
+
+    /**
+     * Applies the schema evolution policy to each table of the batch; returns the table changes the sink records.
+     * Called with no commit in flight, so the sink may be asked for a table's columns.
+     */
+    private Map<String, List<SchemaChange>> evolve(BatchBuilder batch) {
+        Map<String, List<SchemaChange>> out = new HashMap<>();
+        for (TableBatch tb : batch.tables().values()) {
+            if (tb.size() == 0) {
+                continue;
+            }
+            Optional<List<Column>> table = tableColumns.computeIfAbsent(tb.table(), sink::columns);
+            Evolution.Outcome o;
+            try {
+                o = Evolution.apply(spec.evolution(), tb.table(), table, tb);
+            } catch (SchemaChangeException e) {
+                throw new SluiceException(Stage.SCHEMA, e.getMessage() + "\nNothing of this batch was committed.");
+            }
+            tableColumns.put(tb.table(), Optional.of(o.tableAfter()));
+            if (!o.changes().isEmpty()) {
+                out.put(tb.table(), o.changes());
+                LOG.info("table {}: schema change\n  {}", tb.table(),
+                        String.join("\n  ", o.changes().stream().map(SchemaChange::describe).toList()));
+            }
+            if (o.rowsDiscarded() > 0) {
+                batch.discard(o.rowsDiscarded());
+                listener.warning("table " + tb.table() + ": left out " + o.rowsDiscarded() + " rows with new columns"
+                        + " (schema.evolution.new_column: discard_row)");
+            }
+            if (o.valuesDiscarded() > 0) {
+                listener.warning("table " + tb.table() + ": dropped " + o.valuesDiscarded() + " values of new columns"
+                        + " (schema.evolution.new_column: discard_value)");
+            }
+            if (o.valuesToVariant() > 0) {
+                LOG.info("table {}: {} values that do not fit their column went to {} columns", tb.table(), o.valuesToVariant(),
+                        Evolution.VARIANT_PREFIX + "*");
+            }
+        }
+        return out;
     }
 
     /** A batch handed to the committer, remembered until its commit completes. */

@@ -2,7 +2,10 @@ package io.sluice.pipeline;
 
 /** The pipeline stage a failure belongs to; it decides the exit code and tells the user where to look. */
 public enum Stage {
-    MANIFEST, CONNECT, PLAN, DECODE, WRITE, COMMIT, OFFSETS,
+    MANIFEST, CONNECT, PLAN, DECODE,
+    /** A batch's columns differ from its table in a way the schema evolution policy does not allow. */
+    SCHEMA,
+    WRITE, COMMIT, OFFSETS,
     /** The local development environment: the dev broker, its ports and files. */
     SETUP
 }

@@ -20,6 +20,27 @@ import java.util.Map;
  */
 public sealed interface DataType {
 
+    /** The type as SQL spells it, for messages: {@code DECIMAL(10, 2)}, {@code VARCHAR[]}, {@code STRUCT(a INTEGER)}. */
+    default String describe() {
+        if (this instanceof Decimal d) {
+            return "DECIMAL(" + d.precision() + ", " + d.scale() + ")";
+        }
+        if (this instanceof ListOf l) {
+            return l.element().describe() + "[]";
+        }
+        if (this instanceof MapOf m) {
+            return "MAP(" + m.key().describe() + ", " + m.value().describe() + ")";
+        }
+        if (this instanceof Struct s) {
+            StringBuilder b = new StringBuilder("STRUCT(");
+            for (int i = 0; i < s.fields().size(); i++) {
+                b.append(i > 0 ? ", " : "").append(s.fields().get(i).name()).append(' ').append(s.fields().get(i).type().describe());
+            }
+            return b.append(')').toString();
+        }
+        return ((Scalar) this).name();
+    }
+
     enum Scalar implements DataType { BOOLEAN, INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR, JSON, TIMESTAMP, DATE, TIME, UUID, BLOB }
 
     /** A fixed-point number: {@code precision} digits in all, {@code scale} of them after the point (at most 38). */

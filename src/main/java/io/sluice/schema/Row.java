@@ -12,6 +12,16 @@ public final class Row {
     private Object[] values = new Object[32];
     private DataType[] types = new DataType[32];
     private int size;
+    private int schemaId = -1;
+
+    /** The registry id of the writer schema this row was decoded with, or -1. */
+    public int schemaId() {
+        return schemaId;
+    }
+
+    public void schemaId(int id) {
+        schemaId = id;
+    }
 
     /** A field whose type is inferred from its value. */
     public void put(String name, Object value) {
@@ -51,6 +61,7 @@ public final class Row {
     public void clear() {
         Arrays.fill(values, 0, size, null);
         Arrays.fill(types, 0, size, null);
+        schemaId = -1;
         size = 0;
     }
 }

@@ -32,6 +32,9 @@ public final class TableBatch {
     private Class<?>[] fits = new Class<?>[16];
     /** Per column, the declared type instance last seen to fit it, so repeated schemas cost one identity check. */
     private DataType[] declaredAs = new DataType[16];
+    /** Per column, the writer schema id that last created or widened it. */
+    private int[] schemaIds = new int[16];
+    private int currentSchemaId = -1;
 
     public TableBatch(String table) {
         this.table = table;
@@ -43,6 +46,7 @@ public final class TableBatch {
 
     /** Adds the row, growing and widening columns as its values need. */
     public void add(Row row) {
+        currentSchemaId = row.schemaId();
         Object[] out = new Object[Math.max(columns.size(), row.size())];
         for (int i = 0; i < row.size(); i++) {
             Object v = row.value(i);
@@ -101,8 +105,9 @@ public final class TableBatch {
             if (c == null) {
                 c = columns.size();
                 columns.add(new Column(name, type));
-                declaredAs = java.util.Arrays.copyOf(declaredAs, Math.max(declaredAs.length, c + 1));
+                grow(c);
                 declaredAs[c] = type;
+                schemaIds[c] = currentSchemaId;
                 index.put(key, c);
                 exact.put(name, c);
                 return c;
@@ -121,6 +126,7 @@ public final class TableBatch {
         DataType w = DataType.widen(col.type(), type);
         if (!w.equals(col.type())) {
             columns.set(c, new Column(col.name(), w));
+            schemaIds[c] = currentSchemaId;
         }
         declaredAs[c] = type;
         return c;
@@ -144,17 +150,116 @@ public final class TableBatch {
                 columns.set(c, new Column(col.name(), w));
             }
         }
-        if (!(value instanceof Map<?, ?>)) {
-            if (c >= fits.length) {
-                fits = java.util.Arrays.copyOf(fits, Math.max(c + 1, fits.length * 2));
-            }
+        if (!(value instanceof Map<?, ?>) && !(value instanceof List<?>) && !(value instanceof MapValue)) {
+            grow(c);
             fits[c] = cls;
         }
         return c;
     }
 
+    private void grow(int c) {
+        if (c >= declaredAs.length) {
+            int n = Math.max(c + 1, declaredAs.length * 2);
+            declaredAs = java.util.Arrays.copyOf(declaredAs, n);
+            schemaIds = java.util.Arrays.copyOf(schemaIds, n);
+            fits = java.util.Arrays.copyOf(fits, n);
+        }
+    }
+
     public List<Column> columns() {
         return List.copyOf(columns);
+    }
+
+    /** The registry id of the writer schema that last created or widened column {@code c}, or -1. */
+    public int schemaId(int c) {
+        return schemaIds[c];
+    }
+
+    /** The index of the column named {@code name} (case-insensitively), or -1. */
+    public int columnIndex(String name) {
+        Integer c = index.get(name.toLowerCase(Locale.ROOT));
+        return c == null ? -1 : c;
+    }
+
+    /** The value of column {@code c} in row {@code r}, null also where the row ends before the column. */
+    public Object value(int r, int c) {
+        Object[] row = rows.get(r);
+        return c < row.length ? row[c] : null;
+    }
+
+    /**
+     * Sets a value, for schema evolution moving values between columns; the caller keeps the column's type
+     * right (see {@link #retype}).
+     */
+    public void set(int r, int c, Object v) {
+        Object[] row = rows.get(r);
+        if (c >= row.length) {
+            row = java.util.Arrays.copyOf(row, columns.size());
+            rows.set(r, row);
+        }
+        row[c] = v;
+    }
+
+    /** Gives column {@code c} another type, for schema evolution; the values must fit it. */
+    public void retype(int c, DataType type) {
+        columns.set(c, new Column(columns.get(c).name(), type));
+        declaredAs[c] = null;
+        fits[c] = null;
+    }
+
+    /** Adds an empty column (or returns the existing one of that name) and returns its index. */
+    public int addColumn(String name, DataType type) {
+        int c = columnIndex(name);
+        if (c >= 0) {
+            return c;
+        }
+        c = columns.size();
+        columns.add(new Column(name, type));
+        grow(c);
+        index.put(name.toLowerCase(Locale.ROOT), c);
+        exact.put(name, c);
+        schemaIds[c] = -1;
+        return c;
+    }
+
+    /** Removes column {@code c} and its values; later columns move down by one. */
+    public void removeColumn(int c) {
+        for (int r = 0; r < rows.size(); r++) {
+            Object[] row = rows.get(r);
+            if (c < row.length) {
+                Object[] out = new Object[row.length - 1];
+                System.arraycopy(row, 0, out, 0, c);
+                System.arraycopy(row, c + 1, out, c, row.length - c - 1);
+                rows.set(r, out);
+            }
+        }
+        columns.remove(c);
+        int n = columns.size();
+        System.arraycopy(declaredAs, c + 1, declaredAs, c, declaredAs.length - c - 1);
+        System.arraycopy(schemaIds, c + 1, schemaIds, c, schemaIds.length - c - 1);
+        System.arraycopy(fits, c + 1, fits, c, fits.length - c - 1);
+        index.clear();
+        exact.clear();
+        for (int i = 0; i < n; i++) {
+            index.put(columns.get(i).name().toLowerCase(Locale.ROOT), i);
+            exact.put(columns.get(i).name(), i);
+        }
+        lastNames = new String[0];
+        lastColumns = new int[0];
+    }
+
+    /** Removes the rows {@code drop} accepts; returns how many. */
+    public int removeRows(java.util.function.IntPredicate drop) {
+        List<Object[]> kept = new ArrayList<>(rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            if (!drop.test(r)) {
+                kept.add(rows.get(r));
+            }
+        }
+        int removed = rows.size() - kept.size();
+        rows.clear();
+        rows.addAll(kept);
+        return removed;
     }
 
     /** Rows as value arrays indexed like {@link #columns()}; an array may be shorter than the column list. */

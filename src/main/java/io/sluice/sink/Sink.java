@@ -1,6 +1,9 @@
 package io.sluice.sink;
 
+import io.sluice.schema.Column;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -19,6 +22,12 @@ public interface Sink extends AutoCloseable {
      * committed are absent.
      */
     Map<TopicPartition, Long> committedOffsets();
+
+    /**
+     * The columns of a table as the sink holds them, or empty when the table does not exist. Schema evolution
+     * compares batches with this.
+     */
+    Optional<List<Column>> columns(String table);
 
     /**
      * Writes every row of {@code batch} and records {@link Batch#nextOffsets()} atomically: after a normal

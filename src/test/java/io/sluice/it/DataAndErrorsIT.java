@@ -40,12 +40,39 @@ class DataAndErrorsIT {
 
         TestBroker.produceJson(topic, 1, 5, i -> "{\"id\":" + (20 + i) + ",\"v\":" + i + ".5,\"flag\":true,\"nested\":{\"a\":1}}");
         TestBroker.produceJson(topic, 1, 5, i -> "{\"id\":\"x" + i + "\",\"v\":1}");
+        // a string id is a breaking change: the default policy stops before writing anything of the batch
         Sluice.Result r = sluice("run", m.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stderr()).contains("breaking schema change in table t (schema.evolution.breaking_change is fail;")
+                .contains("column id: the table has INTEGER, the batch has VARCHAR (first in record " + topic + "/0@25)")
+                .contains("table columns: id INTEGER, v BIGINT, extra VARCHAR")
+                .contains("batch columns: id VARCHAR, v DOUBLE, flag BOOLEAN, nested__a INTEGER");
+        assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(20);
+
+        // with breaking_change: variant the strings go to __sluice_nc__id, and every change is in the history
+        Path variant = Sluice.manifest(dir, Manifests.duckdb("ev", "topics: [" + topic + "]", "{batch_size: 10}", "t")
+                + "schema: {evolution: {breaking_change: variant}}\n");
+        r = sluice("run", variant.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(columns("t")).containsExactly("id VARCHAR", "v DOUBLE", "extra VARCHAR", "flag BOOLEAN", "nested__a INTEGER");
+        assertThat(r.stderr()).contains("table t: schema change\n  ! id INTEGER cannot hold VARCHAR values; they go to __sluice_nc__id\n"
+                + "  ~ v BIGINT -> DOUBLE\n  + flag BOOLEAN\n  + nested__a INTEGER\n  + __sluice_nc__id VARCHAR");
+        assertThat(columns("t")).containsExactly("id INTEGER", "v DOUBLE", "extra VARCHAR", "flag BOOLEAN", "nested__a INTEGER",
+                "__sluice_nc__id VARCHAR");
         assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(30);
-        assertThat(Sluice.query(db(), "select id, v from t where _kafka_offset in (0, 10, 20, 25) order by _kafka_offset"))
-                .containsExactly(List.of("0", 0.0), List.of("10", 5.0E9), List.of("20", 0.5), List.of("x0", 1.0));
+        assertThat(Sluice.query(db(), "select id, __sluice_nc__id, v from t where _kafka_offset in (0, 10, 20, 25) order by _kafka_offset"))
+                .containsExactly(java.util.Arrays.asList(0, null, 0.0), java.util.Arrays.asList(10, null, 5.0E9),
+                        java.util.Arrays.asList(20, null, 0.5), java.util.Arrays.asList(null, "x0", 1.0));
+        assertThat(Sluice.query(db(), "select change, column_name, old_type, new_type from _sluice_schema_history"
+                + " where table_name = 't' order by changed_at, change, column_name")).containsExactly(
+                java.util.Arrays.asList("create_table", null, null, "_kafka_topic VARCHAR, _kafka_partition INTEGER, _kafka_offset BIGINT,"
+                        + " _kafka_timestamp TIMESTAMP, _kafka_key VARCHAR, id INTEGER, v INTEGER"),
+                java.util.Arrays.asList("add_column", "extra", null, "VARCHAR"),
+                java.util.Arrays.asList("widen_type", "v", "INTEGER", "BIGINT"),
+                java.util.Arrays.asList("add_column", "__sluice_nc__id", null, "VARCHAR"),
+                java.util.Arrays.asList("add_column", "flag", null, "BOOLEAN"),
+                java.util.Arrays.asList("add_column", "nested__a", null, "INTEGER"),
+                java.util.Arrays.asList("variant_column", "id", "INTEGER", "VARCHAR"),
+                java.util.Arrays.asList("widen_type", "v", "BIGINT", "DOUBLE"));
     }
 
     @Test

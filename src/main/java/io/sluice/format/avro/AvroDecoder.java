@@ -68,6 +68,9 @@ public final class AvroDecoder implements Decoder {
         }
         int id = WireFormat.schemaId(value);
         AvroRowReader reader = fixed != null ? fixed : reader(id);
+        if (fixed == null) {
+            row.schemaId(id);
+        }
         reader.read(value, WireFormat.HEADER, value.length - WireFormat.HEADER, row);
     }
 

@@ -8,6 +8,7 @@ import io.sluice.schema.Column;
 import io.sluice.schema.DataType;
 import io.sluice.schema.DataType.Scalar;
 import io.sluice.schema.DataType.Struct;
+import io.sluice.schema.SchemaChange;
 import io.sluice.schema.TableBatch;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
 final class DuckDbSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbSink.class);
     static final String OFFSETS_TABLE = "main._sluice_offsets";
+    static final String HISTORY_TABLE = "main._sluice_schema_history";
 
     private final DuckDbSinkConfig config;
     private final String pipeline;
@@ -73,6 +76,9 @@ final class DuckDbSink implements Sink {
             st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (pipeline VARCHAR NOT NULL, topic VARCHAR NOT NULL,"
                     + " \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,"
                     + " PRIMARY KEY (pipeline, topic, \"partition\"))");
+            st.execute("CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " (pipeline VARCHAR NOT NULL, table_schema VARCHAR NOT NULL,"
+                    + " table_name VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL, change VARCHAR NOT NULL, column_name VARCHAR,"
+                    + " old_type VARCHAR, new_type VARCHAR NOT NULL, schema_id INTEGER)");
             st.execute("SET checkpoint_threshold = '" + config.checkpointThreshold() + "'");
             st.execute("SET memory_limit = '" + config.memoryLimit() + "'");
             if (!config.schema().equals("main")) {
@@ -137,6 +143,8 @@ final class DuckDbSink implements Sink {
                 List<Column> target = evolve(tb);
                 append(tb, target);
             }
+            current = HISTORY_TABLE;
+            recordChanges(batch);
             current = OFFSETS_TABLE;
             upsertOffsets(batch.nextOffsets());
             execute("COMMIT");
@@ -156,6 +164,47 @@ final class DuckDbSink implements Sink {
         } catch (SQLException e) {
             rollback();
             throw new SluiceException(Stage.OFFSETS, "cannot store offsets in " + config.path() + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    @Override
+    public Optional<List<Column>> columns(String table) {
+        try {
+            LinkedHashMap<String, Column> cols = describe(table);
+            if (cols.isEmpty()) {
+                tables.remove(table); // not created yet: ask again next time
+                return Optional.empty();
+            }
+            return Optional.of(new ArrayList<>(cols.values()));
+        } catch (SQLException e) {
+            throw new SluiceException(Stage.WRITE, "cannot read the columns of table " + table + " in " + config.path() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void recordChanges(Batch batch) throws SQLException {
+        if (batch.schemaChanges().values().stream().allMatch(List::isEmpty)) {
+            return;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + HISTORY_TABLE
+                + " VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)")) {
+            for (Map.Entry<String, List<SchemaChange>> e : batch.schemaChanges().entrySet()) {
+                for (SchemaChange c : e.getValue()) {
+                    ps.setString(1, pipeline);
+                    ps.setString(2, config.schema());
+                    ps.setString(3, e.getKey());
+                    ps.setString(4, c.kind().name().toLowerCase(Locale.ROOT));
+                    ps.setString(5, c.column().orElse(null));
+                    ps.setString(6, c.before().orElse(null));
+                    ps.setString(7, c.after());
+                    if (c.schemaId() >= 0) {
+                        ps.setInt(8, c.schemaId());
+                    } else {
+                        ps.setNull(8, java.sql.Types.INTEGER);
+                    }
+                    ps.executeUpdate();
+                }
+            }
         }
     }
 
@@ -190,14 +239,14 @@ final class DuckDbSink implements Sink {
                     existing.put(key(cols.get(i).name()), cols.get(i));
                 }
                 st.execute(ddl.append(')').toString());
-                LOG.info("created table {} with {} columns", qualified, cols.size());
+                LOG.debug("created table {} with {} columns", qualified, cols.size());
             } else {
                 for (Column c : tb.columns()) {
                     Column had = existing.get(key(c.name()));
                     if (had == null) {
                         st.execute("ALTER TABLE " + qualified + " ADD COLUMN " + quote(c.name()) + " " + DuckDbTypes.sql(c.type()));
                         existing.put(key(c.name()), c);
-                        LOG.info("table {}: added column {} {}", qualified, c.name(), DuckDbTypes.sql(c.type()));
+                        LOG.debug("table {}: added column {} {}", qualified, c.name(), DuckDbTypes.sql(c.type()));
                     } else if (!had.type().equals(c.type())) {
                         DataType wide = DataType.widen(had.type(), c.type());
                         if (!wide.equals(had.type())) {
@@ -208,7 +257,7 @@ final class DuckDbSink implements Sink {
                             st.execute("ALTER TABLE " + qualified + " ALTER COLUMN " + quote(had.name()) + " TYPE "
                                     + DuckDbTypes.sql(wide) + using);
                             existing.put(key(c.name()), new Column(had.name(), wide));
-                            LOG.info("table {}: widened column {} from {} to {}", qualified, had.name(),
+                            LOG.debug("table {}: widened column {} from {} to {}", qualified, had.name(),
                                     DuckDbTypes.sql(had.type()), DuckDbTypes.sql(wide));
                         }
                     }

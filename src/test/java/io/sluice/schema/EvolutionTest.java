@@ -1,0 +1,167 @@
+package io.sluice.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.manifest.EvolutionPolicy;
+import io.sluice.manifest.EvolutionPolicy.Breaking;
+import io.sluice.manifest.EvolutionPolicy.NewColumn;
+import io.sluice.manifest.EvolutionPolicy.Widening;
+import io.sluice.schema.DataType.Decimal;
+import io.sluice.schema.DataType.Field;
+import io.sluice.schema.DataType.ListOf;
+import io.sluice.schema.DataType.Scalar;
+import io.sluice.schema.DataType.Struct;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class EvolutionTest {
+    private static final List<Column> TABLE = List.of(new Column("_kafka_topic", Scalar.VARCHAR),
+            new Column("_kafka_partition", Scalar.INTEGER), new Column("_kafka_offset", Scalar.INTEGER),
+            new Column("id", Scalar.INTEGER), new Column("name", Scalar.VARCHAR));
+
+    private static TableBatch batch(Object[]... rows) {
+        TableBatch b = new TableBatch("t");
+        long offset = 0;
+        for (Object[] r : rows) {
+            Row row = new Row();
+            row.put("_kafka_topic", "orders");
+            row.put("_kafka_partition", 0);
+            row.put("_kafka_offset", (int) offset++);
+            for (int i = 0; i < r.length; i += 2) {
+                row.put((String) r[i], r[i + 1]);
+            }
+            b.add(row);
+        }
+        return b;
+    }
+
+    private static EvolutionPolicy policy(NewColumn n, Widening w, Breaking b) {
+        return new EvolutionPolicy(n, w, b);
+    }
+
+    private static List<String> userColumns(TableBatch b) {
+        return b.columns().stream().filter(c -> !c.name().startsWith("_kafka")).map(c -> c.name() + " " + c.type().describe()).toList();
+    }
+
+    @Test
+    void aNewTableIsCreatedWhateverThePolicy() {
+        TableBatch b = batch(new Object[] {"id", 1});
+        Evolution.Outcome o = Evolution.apply(policy(NewColumn.FREEZE, Widening.FREEZE, Breaking.FAIL), "t", Optional.empty(), b);
+        assertThat(o.changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(SchemaChange.Kind.CREATE_TABLE);
+            assertThat(c.after()).endsWith("id INTEGER");
+        });
+    }
+
+    @Test
+    void newColumnsEvolveByDefaultAndWideningIsRecorded() {
+        TableBatch b = batch(new Object[] {"id", 5_000_000_000L, "extra", true});
+        Evolution.Outcome o = Evolution.apply(EvolutionPolicy.defaults(), "t", Optional.of(TABLE), b);
+        assertThat(o.changes()).extracting(SchemaChange::describe).containsExactly("~ id INTEGER -> BIGINT", "+ extra BOOLEAN");
+        assertThat(o.tableAfter()).endsWith(new Column("id", Scalar.BIGINT), new Column("name", Scalar.VARCHAR),
+                new Column("extra", Scalar.BOOLEAN));
+    }
+
+    @Test
+    void freezeNamesTheColumnAndTheFirstRecordThatHasIt() {
+        TableBatch b = batch(new Object[] {"id", 1}, new Object[] {"id", 2, "extra", "x"});
+        assertThatThrownBy(() -> Evolution.apply(policy(NewColumn.FREEZE, Widening.EVOLVE, Breaking.FAIL), "t", Optional.of(TABLE), b))
+                .isInstanceOf(SchemaChangeException.class)
+                .hasMessage("table t has no column extra VARCHAR, and schema.evolution.new_column is freeze"
+                        + " (first in record orders/0@1)\n  table columns: id INTEGER, name VARCHAR\n  batch columns: id INTEGER, extra VARCHAR");
+    }
+
+    @Test
+    void discardRowLeavesOutRowsWithTheNewColumn() {
+        TableBatch b = batch(new Object[] {"id", 1}, new Object[] {"id", 2, "extra", "x"}, new Object[] {"id", 3});
+        Evolution.Outcome o = Evolution.apply(policy(NewColumn.DISCARD_ROW, Widening.EVOLVE, Breaking.FAIL), "t", Optional.of(TABLE), b);
+        assertThat(o.rowsDiscarded()).isEqualTo(1);
+        assertThat(o.changes()).isEmpty();
+        assertThat(userColumns(b)).containsExactly("id INTEGER");
+        assertThat(b.size()).isEqualTo(2);
+        assertThat(b.value(1, b.columnIndex("id"))).isEqualTo(3);
+    }
+
+    @Test
+    void discardValueKeepsRowsWithoutTheNewColumn() {
+        TableBatch b = batch(new Object[] {"id", 1, "extra", "x"}, new Object[] {"extra", "y", "id", 2});
+        Evolution.Outcome o = Evolution.apply(policy(NewColumn.DISCARD_VALUE, Widening.EVOLVE, Breaking.FAIL), "t", Optional.of(TABLE), b);
+        assertThat(o.valuesDiscarded()).isEqualTo(2);
+        assertThat(userColumns(b)).containsExactly("id INTEGER");
+        assertThat(b.value(1, b.columnIndex("id"))).isEqualTo(2);
+    }
+
+    @Test
+    void wideningCanBeFrozen() {
+        TableBatch b = batch(new Object[] {"id", 5_000_000_000L});
+        assertThatThrownBy(() -> Evolution.apply(policy(NewColumn.EVOLVE, Widening.FREEZE, Breaking.FAIL), "t", Optional.of(TABLE), b))
+                .hasMessageStartingWith("column id of table t would widen from INTEGER to BIGINT, and schema.evolution.type_widening is freeze"
+                        + " (first in record orders/0@0)");
+    }
+
+    @Test
+    void aBreakingChangeFailsWithADiffByDefault() {
+        TableBatch b = batch(new Object[] {"id", 1}, new Object[] {"id", "x"});
+        assertThatThrownBy(() -> Evolution.apply(EvolutionPolicy.defaults(), "t", Optional.of(TABLE), b))
+                .isInstanceOf(SchemaChangeException.class)
+                .hasMessage("breaking schema change in table t (schema.evolution.breaking_change is fail; set it to variant to keep"
+                        + " such values in __sluice_nc__<column> columns):\n  column id: the table has INTEGER, the batch has VARCHAR"
+                        + " (first in record orders/0@1)\n  table columns: id INTEGER, name VARCHAR\n  batch columns: id VARCHAR");
+    }
+
+    @Test
+    void variantKeepsFittingValuesAndMovesTheOthers() {
+        TableBatch b = batch(new Object[] {"id", 1}, new Object[] {"id", "x"}, new Object[] {"id", 3});
+        Evolution.Outcome o = Evolution.apply(policy(NewColumn.EVOLVE, Widening.EVOLVE, Breaking.VARIANT), "t", Optional.of(TABLE), b);
+        assertThat(o.valuesToVariant()).isEqualTo(1);
+        assertThat(o.changes()).extracting(SchemaChange::describe).containsExactly(
+                "! id INTEGER cannot hold VARCHAR values; they go to __sluice_nc__id", "+ __sluice_nc__id VARCHAR");
+        assertThat(userColumns(b)).containsExactly("id INTEGER", "__sluice_nc__id VARCHAR");
+        int id = b.columnIndex("id");
+        int nc = b.columnIndex("__sluice_nc__id");
+        assertThat(Arrays.asList(b.value(0, id), b.value(1, id), b.value(2, id))).containsExactly(1, null, 3);
+        assertThat(Arrays.asList(b.value(0, nc), b.value(1, nc), b.value(2, nc))).containsExactly(null, "x", null);
+
+        // a later batch with another misfit type widens the existing variant column
+        TableBatch later = batch(new Object[] {"id", true});
+        Evolution.Outcome o2 = Evolution.apply(policy(NewColumn.EVOLVE, Widening.EVOLVE, Breaking.VARIANT), "t",
+                Optional.of(o.tableAfter()), later);
+        assertThat(o2.changes()).extracting(SchemaChange::describe).containsExactly(
+                "! id INTEGER cannot hold BOOLEAN values; they go to __sluice_nc__id");
+        assertThat(userColumns(later)).containsExactly("id INTEGER", "__sluice_nc__id BOOLEAN");
+    }
+
+    @Test
+    void safeWideningFollowsTheIssueList() {
+        assertThat(Evolution.widensSafely(Scalar.INTEGER, Scalar.BIGINT)).isTrue();
+        assertThat(Evolution.widensSafely(Scalar.FLOAT, Scalar.DOUBLE)).isTrue();
+        assertThat(Evolution.widensSafely(new Decimal(10, 2), new Decimal(12, 2))).isTrue();
+        assertThat(Evolution.widensSafely(new Decimal(10, 2), new Decimal(10, 3))).isFalse();
+        assertThat(Evolution.widensSafely(Scalar.INTEGER, new Decimal(12, 2))).isTrue();
+        assertThat(Evolution.widensSafely(Scalar.BIGINT, Scalar.INTEGER)).isFalse();
+        assertThat(Evolution.widensSafely(Scalar.INTEGER, Scalar.VARCHAR)).isFalse();
+        assertThat(Evolution.widensSafely(Scalar.DATE, Scalar.TIMESTAMP)).isTrue();
+        assertThat(Evolution.widensSafely(new ListOf(Scalar.INTEGER), new ListOf(Scalar.BIGINT))).isTrue();
+        Struct small = new Struct(List.of(new Field("a", Scalar.INTEGER)));
+        Struct more = new Struct(List.of(new Field("a", Scalar.BIGINT), new Field("b", Scalar.VARCHAR)));
+        Struct changed = new Struct(List.of(new Field("a", Scalar.VARCHAR)));
+        assertThat(Evolution.widensSafely(small, more)).isTrue();
+        assertThat(Evolution.widensSafely(small, changed)).isFalse();
+    }
+
+    @Test
+    void declaredTypesFromAWriterSchemaCarryItsId() {
+        TableBatch b = new TableBatch("t");
+        Row r = new Row();
+        r.schemaId(7);
+        r.put("id", 5L, Scalar.BIGINT);
+        r.put("price", new java.math.BigDecimal("1.50"), new Decimal(10, 2));
+        b.add(r);
+        Evolution.Outcome o = Evolution.apply(EvolutionPolicy.defaults(), "t", Optional.of(TABLE), b);
+        assertThat(o.changes()).extracting(SchemaChange::describe).containsExactly(
+                "~ id INTEGER -> BIGINT (schema id 7)", "+ price DECIMAL(10, 2) (schema id 7)");
+    }
+}
