@@ -7,13 +7,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
+import io.sluice.manifest.RegistrySpec;
+import io.sluice.manifest.SourceOptions.MessageFormat;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "generate", description = "Produces realistic IoT sensor events (nested JSON) to a topic.")
+@Command(name = "generate", description = "Produces realistic IoT sensor events (nested JSON, or Avro, Protobuf or JSON Schema"
+        + " through the schema registry) to a topic.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap-servers"}, defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
             description = "Kafka to produce to (default: ${DEFAULT-VALUE}).")
@@ -41,6 +45,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "10", description = "Seconds to try reaching Kafka (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--format", defaultValue = "json",
+            description = "Message format: json, avro, protobuf or json_schema (default: ${DEFAULT-VALUE}). The last three"
+                    + " register the sensor event schema under <topic>-value and frame values for the registry.")
+    String format;
+
+    @Option(names = "--schema-registry", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
+            description = "Schema Registry URL for avro, protobuf and json_schema (default: ${DEFAULT-VALUE}).")
+    String registryUrl;
+
     @Spec
     CommandSpec spec;
 
@@ -49,16 +62,37 @@ final class GenerateCommand implements Callable<Integer> {
         if (count < 0 || rate < 0 || partitions < 1 || timeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--count and --rate must be >= 0, --partitions and --timeout >= 1");
         }
+        MessageFormat f = switch (format) {
+            case "json" -> MessageFormat.JSON;
+            case "avro" -> MessageFormat.AVRO;
+            case "protobuf" -> MessageFormat.PROTOBUF;
+            case "json_schema" -> MessageFormat.JSON_SCHEMA;
+            default -> throw new ParameterException(spec.commandLine(), "--format must be json, avro, protobuf or json_schema (got "
+                    + format + ")");
+        };
+        Optional<RegistrySpec> registry = Optional.empty();
+        if (f != MessageFormat.JSON) {
+            try {
+                java.net.URI u = new java.net.URI(registryUrl);
+                if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                    throw new java.net.URISyntaxException(registryUrl, "not an http(s) URL");
+                }
+                registry = Optional.of(RegistrySpec.of(registryUrl).withRetries(1));
+            } catch (java.net.URISyntaxException e) {
+                throw new ParameterException(spec.commandLine(), "--schema-registry must be an http(s) URL such as"
+                        + " http://localhost:8081 (got " + registryUrl + ")");
+            }
+        }
         PrintWriter err = spec.commandLine().getErr();
         GenerateSpec g = new GenerateSpec(bootstrap, topic, count, rate, partitions, seed,
-                start != null ? start : Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(timeoutSeconds));
+                start != null ? start : Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(timeoutSeconds), f, registry);
         Generator.Result r = Generator.run(g, msg -> {
             err.println(msg);
             err.flush();
         });
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("generated %d sensor events (%.1f MB) to %s (%d partitions) at %s in %.1f s, %.0f events/s%n",
-                r.events(), r.bytes() / 1e6, r.topic(), r.partitions(), bootstrap, r.elapsedNanos() / 1e9, r.eventsPerSecond());
+        out.printf("generated %d sensor events (%s, %.1f MB) to %s (%d partitions) at %s in %.1f s, %.0f events/s%n",
+                r.events(), format, r.bytes() / 1e6, r.topic(), r.partitions(), bootstrap, r.elapsedNanos() / 1e9, r.eventsPerSecond());
         out.flush();
         return ExitCodes.OK;
     }

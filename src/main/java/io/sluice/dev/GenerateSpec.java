@@ -1,5 +1,9 @@
 package io.sluice.dev;
 
+import io.sluice.manifest.RegistrySpec;
+import io.sluice.manifest.SourceOptions.MessageFormat;
+import java.util.Optional;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -14,9 +18,17 @@ import java.time.Instant;
  * @param seed             makes the events reproducible
  * @param start            event time of the first event
  * @param timeout          how long to try reaching the broker before failing
+ * @param format           the message format; registry formats register the sensor schema first
+ * @param registry         the Schema Registry for {@code avro}, {@code protobuf} and {@code json_schema}
  */
 public record GenerateSpec(String bootstrapServers, String topic, long count, double ratePerSecond, int partitions,
-        long seed, Instant start, Duration timeout) {
+        long seed, Instant start, Duration timeout, MessageFormat format, Optional<RegistrySpec> registry) {
+
+    /** Plain JSON events. */
+    public GenerateSpec(String bootstrapServers, String topic, long count, double ratePerSecond, int partitions, long seed,
+            Instant start, Duration timeout) {
+        this(bootstrapServers, topic, count, ratePerSecond, partitions, seed, start, timeout, MessageFormat.JSON, Optional.empty());
+    }
 
     /** Event time between consecutive events: real pacing when rate-limited, else 10 ms. */
     long stepMicros() {

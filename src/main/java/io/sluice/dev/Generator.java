@@ -37,6 +37,7 @@ public final class Generator {
 
     public static Result run(GenerateSpec spec, Consumer<String> log) {
         int partitions = ensureTopic(spec, log);
+        EventEncoder encoder = encoder(spec, log);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -63,7 +64,7 @@ public final class Generator {
                         LockSupport.parkNanos(wait);
                     }
                 }
-                byte[] value = events.next();
+                byte[] value = encoder.encode(events.next());
                 bytes += value.length;
                 producer.send(new ProducerRecord<>(spec.topic(), events.key(), value), (md, e) -> {
                     if (e != null) {
@@ -86,6 +87,24 @@ public final class Generator {
                     + " failed after " + sent + " events: " + failure.get().getMessage(), failure.get());
         }
         return new Result(spec.topic(), partitions, sent, bytes, System.nanoTime() - t0);
+    }
+
+    private static EventEncoder encoder(GenerateSpec spec, Consumer<String> log) {
+        if (spec.format() == io.sluice.manifest.SourceOptions.MessageFormat.JSON) {
+            return EventEncoder.forFormat(spec.format(), spec.topic(), Optional.empty());
+        }
+        io.sluice.manifest.RegistrySpec registry = spec.registry().orElseThrow(() -> new SluiceException(Stage.SETUP,
+                spec.format().word() + " events need a schema registry (--schema-registry)"));
+        try {
+            EventEncoder e = EventEncoder.forFormat(spec.format(), spec.topic(),
+                    Optional.of(new io.sluice.format.registry.SchemaRegistryClient(registry)));
+            log.accept("registered the sensor event schema under subject " + spec.topic() + "-value at " + registry.describe()
+                    + " (schema id " + e.schemaId() + ")");
+            return e;
+        } catch (io.sluice.format.registry.RegistryException e) {
+            throw new SluiceException(Stage.CONNECT, "cannot register the " + spec.format().word() + " sensor event schema: "
+                    + e.getMessage() + (e.unavailable() ? " (is it running? `sluice dev up` starts a local one)" : ""), e);
+        }
     }
 
     /** Creates the topic when missing; returns its partition count. Fails fast when the broker cannot be reached. */

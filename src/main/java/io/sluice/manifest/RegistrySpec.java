@@ -29,6 +29,11 @@ public record RegistrySpec(List<URI> urls, Optional<String> username, Optional<S
                 Optional.empty(), Duration.ofSeconds(10), 5);
     }
 
+    /** The same registry with another number of retries. */
+    public RegistrySpec withRetries(int n) {
+        return new RegistrySpec(urls, username, password, bearerToken, caFile, timeout, n);
+    }
+
     /** The first URL, for messages. */
     public String describe() {
         return urls.size() == 1 ? urls.get(0).toString() : urls.toString();
