@@ -1,6 +1,8 @@
 package io.sluice.format;
 
 import io.sluice.format.avro.AvroDecoder;
+import io.sluice.format.jsonschema.JsonSchemaDecoder;
+import io.sluice.format.protobuf.ProtobufDecoder;
 import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.manifest.SchemaOptions;
 import io.sluice.manifest.SourceOptions;
@@ -25,8 +27,13 @@ public final class Decoders {
                     : AvroDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator());
             case STRING -> new TextDecoder();
             case BYTES -> new BytesDecoder();
-            case PROTOBUF -> throw new IllegalArgumentException("message_format protobuf is not implemented yet");
-            case JSON_SCHEMA -> throw new IllegalArgumentException("message_format json_schema is not implemented yet");
+            case PROTOBUF -> schemas.schemaFile().isPresent()
+                    ? ProtobufDecoder.withSchemaFile(schemas.schemaFile().get(), schemas.messageType(), framed, options.nested(),
+                            options.separator())
+                    : ProtobufDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator());
+            case JSON_SCHEMA -> schemas.schemaFile().isPresent()
+                    ? JsonSchemaDecoder.withSchemaFile(schemas.schemaFile().get(), framed, options.nested(), options.separator())
+                    : JsonSchemaDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator());
         };
     }
 
@@ -40,8 +47,8 @@ public final class Decoders {
             case BYTES -> Optional.of(new BytesDecoder());
             case JSON -> Optional.of(new JsonDecoder(options.nested(), options.separator()));
             case AVRO -> Optional.of(AvroDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator()));
-            case PROTOBUF -> throw new IllegalArgumentException("key_format protobuf is not implemented yet");
-            case JSON_SCHEMA -> throw new IllegalArgumentException("key_format json_schema is not implemented yet");
+            case PROTOBUF -> Optional.of(ProtobufDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator()));
+            case JSON_SCHEMA -> Optional.of(JsonSchemaDecoder.withRegistry(registry.orElseThrow(), options.nested(), options.separator()));
         };
     }
 

@@ -1,10 +1,7 @@
 package io.sluice.pipeline;
 
 import io.sluice.format.DecodeException;
-import io.sluice.format.Decoder;
-import io.sluice.format.Decoders;
 import io.sluice.format.SchemaUnavailableException;
-import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.manifest.SourceOptions;
 import io.sluice.manifest.SourceOptions.OnError;
@@ -21,8 +18,6 @@ import io.sluice.source.BoundaryPlanner;
 import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.PartitionReader;
 import io.sluice.source.ReadPlan;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -53,12 +48,7 @@ public final class PipelineRunner {
     private final Map<String, String> tableOfTopic = new HashMap<>();
     /** Each table's columns as the sink will hold them once the batches handed over are committed. */
     private final Map<String, Optional<List<Column>>> tableColumns = new HashMap<>();
-    private Decoder decoder;
-    /** Null when keys stay text. */
-    private Decoder keyDecoder;
-    private final Row keyRow = new Row();
-    /** Key column names by decoded key field name. */
-    private final Map<String, String> keyColumns = new HashMap<>();
+    private RecordDecoder decoder;
 
     /** The sink and consumer are owned by the caller, who closes them. */
     public PipelineRunner(PipelineSpec spec, Sink sink, Consumer<byte[], byte[]> consumer, RunListener listener,
@@ -87,7 +77,7 @@ public final class PipelineRunner {
         PartitionReader reader = new PartitionReader(consumer);
         reader.add(plan.ranges());
 
-        openDecoders(options);
+        decoder = RecordDecoder.open(options);
         boolean continuous = !options.readMode().bounded();
         long planned = plan.recordsToRead();
         long nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
@@ -145,16 +135,6 @@ public final class PipelineRunner {
             completed(committer.await(), totals, planned, reader, started);
         }
         return totals.progress(spec.name(), planned, reader.consumedSpan(), started);
-    }
-
-    private void openDecoders(SourceOptions options) {
-        Optional<SchemaRegistryClient> registry = options.schemas().registry().map(SchemaRegistryClient::new);
-        try {
-            decoder = Decoders.forOptions(options, registry);
-            keyDecoder = Decoders.forKeys(options, registry).orElse(null);
-        } catch (IllegalArgumentException e) {
-            throw new SluiceException(Stage.DECODE, e.getMessage(), e);
-        }
     }
 
     /**
@@ -215,56 +195,21 @@ public final class PipelineRunner {
         byte[] value = r.value();
         byte[] key = r.key();
         long size = (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
-        row.clear();
-        row.put("_kafka_topic", r.topic());
-        row.put("_kafka_partition", r.partition());
-        row.put("_kafka_offset", r.offset());
-        row.put("_kafka_timestamp", Instant.ofEpochMilli(r.timestamp()));
-        if (keyDecoder == null || key == null) {
-            row.put("_kafka_key", key == null ? null : new String(key, StandardCharsets.UTF_8));
-        }
-        if (value != null || keyDecoder != null && key != null) {
-            try {
-                if (keyDecoder != null && key != null) {
-                    decodeKey(key, row);
-                }
-                if (value != null) {
-                    decoder.decode(value, row);
-                }
-            } catch (SchemaUnavailableException e) {
+        try {
+            decoder.decode(r, row);
+        } catch (SchemaUnavailableException e) {
+            throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
+                    + " (nothing of this batch was committed; the record is read again on the next run)");
+        } catch (DecodeException e) {
+            if (onError == OnError.FAIL) {
                 throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
-                        + " (nothing of this batch was committed; the record is read again on the next run)");
-            } catch (DecodeException e) {
-                if (onError == OnError.FAIL) {
-                    throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
-                            + " (nothing of this batch was committed; set source.options.on_error: skip to skip such records)");
-                }
-                LOG.warn("skipped record {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-                batch.skip(size);
-                return;
+                        + " (nothing of this batch was committed; set source.options.on_error: skip to skip such records)");
             }
+            LOG.warn("skipped record {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            batch.skip(size);
+            return;
         }
         batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, size);
-    }
-
-    /**
-     * Key fields become {@code _kafka_key<sep><field>} columns; a key that decodes to one {@code value} column (a
-     * string, bytes or a non-record schema) becomes {@code _kafka_key} itself.
-     */
-    private void decodeKey(byte[] key, Row row) throws DecodeException {
-        keyRow.clear();
-        try {
-            keyDecoder.decode(key, keyRow);
-        } catch (DecodeException e) {
-            throw new DecodeException("key: " + e.getMessage(), e);
-        }
-        String sep = spec.source().options().separator();
-        for (int i = 0; i < keyRow.size(); i++) {
-            String name = keyRow.name(i);
-            String column = keyRow.size() == 1 && name.equals("value") ? "_kafka_key"
-                    : keyColumns.computeIfAbsent(name, n -> "_kafka_key" + sep + n);
-            row.put(column, keyRow.value(i), keyRow.type(i));
-        }
     }
 
     private void commitToKafka(Map<TopicPartition, Long> next) {

@@ -1,0 +1,87 @@
+package io.sluice.pipeline;
+
+import io.sluice.format.DecodeException;
+import io.sluice.format.Decoder;
+import io.sluice.format.Decoders;
+import io.sluice.format.registry.SchemaRegistryClient;
+import io.sluice.manifest.SourceOptions;
+import io.sluice.schema.Row;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns a Kafka record into a row: the {@code _kafka_*} columns, the key (as text, or decoded by
+ * {@code key_format}) and the value's fields. Used by one thread.
+ */
+public final class RecordDecoder {
+    private final Decoder values;
+    /** Null when keys stay text. */
+    private final Decoder keys;
+    private final String separator;
+    private final Row keyRow = new Row();
+    private final Map<String, String> keyColumns = new HashMap<>();
+
+    private RecordDecoder(Decoder values, Decoder keys, String separator) {
+        this.values = values;
+        this.keys = keys;
+        this.separator = separator;
+    }
+
+    /** The decoders the options name; a local schema file that cannot be read fails here, at the DECODE stage. */
+    public static RecordDecoder open(SourceOptions options) {
+        Optional<SchemaRegistryClient> registry = options.schemas().registry().map(SchemaRegistryClient::new);
+        try {
+            return new RecordDecoder(Decoders.forOptions(options, registry), Decoders.forKeys(options, registry).orElse(null),
+                    options.separator());
+        } catch (IllegalArgumentException e) {
+            throw new SluiceException(Stage.DECODE, e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fills {@code row} (cleared first) from the record. A tombstone keeps only the Kafka columns and the key.
+     *
+     * @throws DecodeException with what is wrong with the key or value (the caller adds where it came from)
+     * @throws io.sluice.format.SchemaUnavailableException when the registry cannot be reached
+     */
+    public void decode(ConsumerRecord<byte[], byte[]> r, Row row) throws DecodeException {
+        byte[] value = r.value();
+        byte[] key = r.key();
+        row.clear();
+        row.put("_kafka_topic", r.topic());
+        row.put("_kafka_partition", r.partition());
+        row.put("_kafka_offset", r.offset());
+        row.put("_kafka_timestamp", Instant.ofEpochMilli(r.timestamp()));
+        if (keys == null || key == null) {
+            row.put("_kafka_key", key == null ? null : new String(key, StandardCharsets.UTF_8));
+        } else {
+            decodeKey(key, row);
+        }
+        if (value != null) {
+            values.decode(value, row);
+        }
+    }
+
+    /**
+     * Key fields become {@code _kafka_key<sep><field>} columns; a key that decodes to one {@code value} column (a
+     * string, bytes or a non-record schema) becomes {@code _kafka_key} itself.
+     */
+    private void decodeKey(byte[] key, Row row) throws DecodeException {
+        keyRow.clear();
+        try {
+            keys.decode(key, keyRow);
+        } catch (DecodeException e) {
+            throw new DecodeException("key: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < keyRow.size(); i++) {
+            String name = keyRow.name(i);
+            String column = keyRow.size() == 1 && name.equals("value") ? "_kafka_key"
+                    : keyColumns.computeIfAbsent(name, n -> "_kafka_key" + separator + n);
+            row.put(column, keyRow.value(i), keyRow.type(i));
+        }
+    }
+}
