@@ -22,6 +22,10 @@ final class SourceSession implements AutoCloseable {
         return new SourceSession(spec, KafkaClients.consumer(spec.source().connection(), spec.source().options()));
     }
 
+    KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer;
+    }
+
     TopicMetadata metadata() {
         return new ConsumerMetadata(consumer, spec.source().connection().timeout(), spec.source().connection().bootstrapServers());
     }

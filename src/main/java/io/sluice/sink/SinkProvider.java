@@ -27,4 +27,13 @@ public interface SinkProvider {
      * and {@code offsets show}); empty when the target does not exist yet.
      */
     java.util.Map<org.apache.kafka.common.TopicPartition, Long> readOffsets(SinkConfig config, String pipelineName);
+
+    /**
+     * A table's columns, read without creating or changing anything (for {@code schema diff}); empty when the
+     * table does not exist.
+     */
+    java.util.Optional<java.util.List<io.sluice.schema.Column>> readColumns(SinkConfig config, String table);
+
+    /** The statement that would create {@code table} with {@code columns}, in the sink's own dialect. */
+    String createTableStatement(SinkConfig config, String table, java.util.List<io.sluice.schema.Column> columns);
 }

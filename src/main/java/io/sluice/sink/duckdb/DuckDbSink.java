@@ -112,6 +112,32 @@ final class DuckDbSink implements Sink {
         }
     }
 
+    static Optional<List<Column>> readColumns(DuckDbSinkConfig config, String table) {
+        Path path = config.path().toAbsolutePath();
+        if (!Files.exists(path)) {
+            return Optional.empty();
+        }
+        java.util.Properties ro = new java.util.Properties();
+        ro.setProperty("duckdb.read_only", "true");
+        try (DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path, ro)) {
+            LinkedHashMap<String, Column> cols = new DuckDbSink(config, "", conn).describe(table);
+            return cols.isEmpty() ? Optional.empty() : Optional.of(new ArrayList<>(cols.values()));
+        } catch (SQLException e) {
+            String msg = firstLine(e.getMessage());
+            throw new SluiceException(Stage.CONNECT, "cannot read DuckDB file " + config.path()
+                    + (msg.contains("lock") ? " (it is locked by another process, probably a running pipeline)" : "") + ": " + msg, e);
+        }
+    }
+
+    static String createTableStatement(DuckDbSinkConfig config, String table, List<Column> columns) {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE " + quote(config.schema()) + "." + quote(table) + " (");
+        for (int i = 0; i < columns.size(); i++) {
+            ddl.append(i > 0 ? "," : "").append("\n  ").append(quote(columns.get(i).name())).append(' ')
+                    .append(DuckDbTypes.sql(columns.get(i).type()));
+        }
+        return ddl.append("\n);").toString();
+    }
+
     @Override
     public Map<TopicPartition, Long> committedOffsets() {
         Map<TopicPartition, Long> out = new HashMap<>();

@@ -62,4 +62,14 @@ public final class DuckDbSinkProvider implements SinkProvider {
     public Map<TopicPartition, Long> readOffsets(SinkConfig config, String pipelineName) {
         return DuckDbSink.readOffsets((DuckDbSinkConfig) config, pipelineName);
     }
+
+    @Override
+    public java.util.Optional<java.util.List<io.sluice.schema.Column>> readColumns(SinkConfig config, String table) {
+        return DuckDbSink.readColumns((DuckDbSinkConfig) config, table);
+    }
+
+    @Override
+    public String createTableStatement(SinkConfig config, String table, java.util.List<io.sluice.schema.Column> columns) {
+        return DuckDbSink.createTableStatement((DuckDbSinkConfig) config, table, columns);
+    }
 }
