@@ -11,6 +11,8 @@ import java.util.List;
  * @param batchSize        the pipeline's {@code batch_size}
  * @param childJavaOptions JVM options of the measured processes (the same for both)
  * @param keep             keep the topic and the DuckDB file afterwards
+ * @param format           the message format of the events; registry formats use a dev schema registry that the
+ *                         benchmark starts in its own process
  */
 public record BenchSpec(String bootstrapServers, long records, int partitions, int batchSize, List<String> childJavaOptions,
-        boolean keep) {}
+        boolean keep, io.sluice.manifest.SourceOptions.MessageFormat format) {}

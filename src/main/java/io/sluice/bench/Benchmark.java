@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import io.sluice.dev.registry.DevSchemaRegistry;
+import io.sluice.manifest.RegistrySpec;
+import io.sluice.manifest.SourceOptions.MessageFormat;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,24 +59,30 @@ public final class Benchmark {
     public Report run(BenchSpec spec, Consumer<String> log) {
         String topic = "sluice-bench-" + System.currentTimeMillis();
         Path work = tempDir();
+        boolean typed = spec.format() != MessageFormat.JSON;
+        DevSchemaRegistry registry = typed ? DevSchemaRegistry.start(work.resolve("registry"), 0) : null;
         try {
-            log.accept(String.format("producing %,d sensor events to %s (%d partitions) on %s", spec.records(), topic,
-                    spec.partitions(), spec.bootstrapServers()));
+            log.accept(String.format("producing %,d sensor events (%s) to %s (%d partitions) on %s", spec.records(),
+                    spec.format().word(), topic, spec.partitions(), spec.bootstrapServers()));
             Generator.Result produced = Generator.run(new GenerateSpec(spec.bootstrapServers(), topic, spec.records(), 0,
-                    spec.partitions(), 42, Instant.parse("2026-01-01T00:00:00Z"), Duration.ofSeconds(10)), msg -> {});
+                    spec.partitions(), 42, Instant.parse("2026-01-01T00:00:00Z"), Duration.ofSeconds(10), spec.format(),
+                    typed ? Optional.of(RegistrySpec.of(registry.url())) : Optional.empty()), msg -> {});
             log.accept(String.format("produce:  %,d records, %.1f MB in %.1f s: %,.0f records/s", produced.events(),
                     produced.bytes() / 1e6, produced.elapsedNanos() / 1e9, produced.eventsPerSecond()));
 
             Measurement ceiling = ceiling(spec, topic, work);
             log.accept(line("ceiling:  plain KafkaConsumer, no decoding", ceiling));
-            Measurement pipeline = pipeline(spec, topic, work, ceiling.bytes());
-            log.accept(line("pipeline: sluice run -> DuckDB", pipeline));
+            Measurement pipeline = pipeline(spec, topic, work, ceiling.bytes(), typed ? registry.url() : null);
+            log.accept(line("pipeline: sluice run " + spec.format().word() + " -> DuckDB", pipeline));
             if (ceiling.records() != produced.events() || pipeline.records() != produced.events()) {
                 throw new SluiceException(Stage.SETUP, "benchmark readers disagree: produced " + produced.events()
                         + ", plain consumer read " + ceiling.records() + ", pipeline read " + pipeline.records());
             }
             return new Report(produced.events(), ceiling.bytes(), produced, ceiling, pipeline);
         } finally {
+            if (registry != null) {
+                registry.close();
+            }
             if (!spec.keep()) {
                 deleteTopic(spec.bootstrapServers(), topic);
                 deleteRecursively(work);
@@ -125,7 +135,7 @@ public final class Benchmark {
         return new Measurement("ceiling", records, bytes, nanos, o.wallNanos(), o.peakRssBytes());
     }
 
-    private Measurement pipeline(BenchSpec spec, String topic, Path work, long bytes) {
+    private Measurement pipeline(BenchSpec spec, String topic, Path work, long bytes, String registryUrl) {
         Path db = work.resolve("bench.duckdb");
         Path manifest = work.resolve("bench.yaml");
         String yaml = "name: bench\n"
@@ -136,7 +146,8 @@ public final class Benchmark {
                 + "  topics: [" + topic + "]\n"
                 + "  options:\n"
                 + "    read_mode: offsets\n"
-                + "    message_format: json\n"
+                + "    message_format: " + spec.format().word() + "\n"
+                + (registryUrl != null ? "    schema_registry_url: \"" + registryUrl + "\"\n" : "")
                 + "    batch_size: " + spec.batchSize() + "\n"
                 + "sink:\n"
                 + "  type: duckdb\n"

@@ -38,6 +38,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the topic and the DuckDB file.")
     boolean keep;
 
+    @Option(names = "--format", defaultValue = "json", description = "Message format: json, avro, protobuf or json_schema"
+            + " (default: ${DEFAULT-VALUE}); registry formats run a dev schema registry inside the benchmark.")
+    String format;
+
     @Spec
     CommandSpec spec;
 
@@ -45,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        io.sluice.manifest.SourceOptions.MessageFormat f = java.util.Arrays.stream(io.sluice.manifest.SourceOptions.MessageFormat.values())
+                .filter(m -> m.word().equals(format) && (m == io.sluice.manifest.SourceOptions.MessageFormat.JSON || m.typed()))
+                .findFirst().orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--format must be json, avro, protobuf or json_schema (got " + format + ")"));
         LocalBroker broker = null;
         String servers = bootstrap;
         if (servers == null) {
@@ -58,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             Benchmark.Report r = new Benchmark(Installation.current()).run(new BenchSpec(servers, count, partitions, batchSize,
-                    Arrays.stream(javaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), keep), msg -> {
+                    Arrays.stream(javaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), keep, f), msg -> {
                         out.println(msg);
                         out.flush();
                     });
