@@ -76,6 +76,44 @@ class DataAndErrorsIT {
     }
 
     @Test
+    void newColumnPoliciesFreezeOrDiscardEndToEnd() {
+        String topic = Sluice.unique("policy");
+        TestBroker.createTopic(topic, 1);
+        TestBroker.produceJson(topic, 1, 4, i -> "{\"id\":" + i + "}");
+        String base = Manifests.duckdb("pol", "topics: [" + topic + "]", "{batch_size: 100}", "t");
+        assertThat(sluice("run", Sluice.manifest(dir, base).toString()).exit()).isZero();
+        TestBroker.produceJson(topic, 1, 4, i -> i % 2 == 0 ? "{\"id\":" + (4 + i) + ",\"extra\":\"e\"}" : "{\"id\":" + (4 + i) + "}");
+
+        Sluice.Result frozen = sluice("run", Sluice.manifest(dir, base + "schema: {evolution: {new_column: freeze}}\n").toString());
+        assertThat(frozen.exit()).isEqualTo(1);
+        assertThat(frozen.stderr()).contains("table t has no column extra VARCHAR, and schema.evolution.new_column is freeze"
+                + " (first in record " + topic + "/0@4)").contains("Nothing of this batch was committed.");
+        assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(4);
+
+        // discard_value: every row lands, the new column does not exist
+        Path copy = dir.resolve("copy.duckdb");
+        try {
+            java.nio.file.Files.copy(db(), copy);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Sluice.Result values = sluice("run", Sluice.manifest(dir, base + "schema: {evolution: {new_column: discard_value}}\n").toString());
+        assertThat(values.exit()).as(values.toString()).isZero();
+        assertThat(values.stderr()).contains("table t: dropped 2 values of new columns (schema.evolution.new_column: discard_value)");
+        assertThat(columns("t")).containsExactly("id INTEGER");
+        assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(8);
+
+        // discard_row, on the copy taken before: rows with the new column are left out and counted as skipped
+        Sluice.Result rows = sluice("run", Sluice.manifest(dir, base.replace("warehouse.duckdb", "copy.duckdb")
+                + "schema: {evolution: {new_column: discard_row}}\n").toString());
+        assertThat(rows.exit()).as(rows.toString()).isZero();
+        assertThat(rows.stderr()).contains("left out 2 rows with new columns (schema.evolution.new_column: discard_row)")
+                .contains("read 4, written 2, skipped 2");
+        assertThat(Sluice.query(copy, "select id from t order by id").stream().map(r -> r.get(0)).toList())
+                .containsExactly(0, 1, 2, 3, 5, 7);
+    }
+
+    @Test
     void structModeKeepsNestedObjectsAndMergesTheirFields() {
         String topic = Sluice.unique("struct");
         TestBroker.createTopic(topic, 1);
