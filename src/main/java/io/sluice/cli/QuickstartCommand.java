@@ -23,7 +23,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.sluice.dev.registry.LocalRegistry;
+import io.sluice.dev.registry.RegistryStatus;
+import io.sluice.format.registry.SchemaRegistryClient;
+import io.sluice.manifest.RegistrySpec;
+import io.sluice.manifest.SourceOptions.MessageFormat;
+import java.util.Arrays;
+import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,6 +54,14 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--progress", defaultValue = "auto", description = "auto, bar, lines or none (default: ${DEFAULT-VALUE}).")
     Progress.Mode progress;
 
+    @Option(names = "--format", defaultValue = "json", description = "json (default), avro, protobuf or json_schema; the last"
+            + " three also start (or reuse) the dev schema registry and run examples/quickstart-registry.yaml.")
+    String format;
+
+    @Option(names = "--registry-port", defaultValue = "${env:SLUICE_REGISTRY_PORT:-8081}",
+            description = "Schema registry port for registry formats (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
     @Spec
     CommandSpec spec;
 
@@ -53,9 +69,15 @@ final class QuickstartCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        DevSettings settings = dev.settings();
+        MessageFormat f = Arrays.stream(MessageFormat.values())
+                .filter(m -> m.word().equals(format) && (m == MessageFormat.JSON || m.typed())).findFirst()
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "--format must be json, avro, protobuf or json_schema (got "
+                        + format + ")"));
+        DevSettings settings = dev.settings().withRegistryPort(registryPort);
         Installation installation = Installation.current();
-        Path manifestFile = manifest != null ? manifest : installation.examples().resolve("quickstart.yaml");
+        Path manifestFile = manifest != null ? manifest
+                : installation.examples().resolve(f == MessageFormat.JSON ? "quickstart.yaml" : "quickstart-registry.yaml");
+        String topic = f == MessageFormat.JSON ? TOPIC : TOPIC + "-" + f.word();
 
         LocalBroker.Available broker = new LocalBroker(settings, installation).ensure(msg -> {
             err.println(msg);
@@ -65,20 +87,31 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("1. kafka      " + broker.description());
         out.flush();
 
-        Generator.Result gen = Generator.run(new GenerateSpec(bootstrap, TOPIC, count, 0, 4, System.nanoTime(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(10)), msg -> {});
-        out.printf("2. generate   %,d sensor events (%.1f MB) into topic %s (%d partitions), %,.0f events/s%n",
-                gen.events(), gen.bytes() / 1e6, gen.topic(), gen.partitions(), gen.eventsPerSecond());
+        Optional<String> registryUrl = Optional.empty();
+        if (f != MessageFormat.JSON) {
+            registryUrl = Optional.of(ensureRegistry(settings, installation, out, err));
+        }
+
+        Generator.Result gen = Generator.run(new GenerateSpec(bootstrap, topic, count, 0, 4, System.nanoTime(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(10), f, registryUrl.map(RegistrySpec::of)), msg -> {});
+        out.printf("2. generate   %,d sensor events (%s, %.1f MB) into topic %s (%d partitions), %,.0f events/s%n",
+                gen.events(), f.word(), gen.bytes() / 1e6, gen.topic(), gen.partitions(), gen.eventsPerSecond());
         out.flush();
 
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("SLUICE_FORMAT", f.word());
+        registryUrl.ifPresent(u -> env.put("SCHEMA_REGISTRY_URL", u));
         SinkRegistry sinks = SinkRegistry.load();
         Manifest m = new ManifestLoader(env, sinks).load(manifestFile);
         StopSignal stop = new StopSignal();
         RunCommand.installSignalHandlers(stop);
         List<Path> warehouses = new ArrayList<>();
+        java.util.Set<String> tables = new java.util.HashSet<>();
         for (PipelineSpec p : m.pipelines()) {
+            if (p.source().topics() instanceof io.sluice.manifest.TopicSelection.Named named) {
+                named.topics().forEach(t -> tables.add(p.sink().config().targetFor(t)));
+            }
             RunProgress r = RunCommand.runOne(p, sinks, progress, stop, err);
             out.printf("3. run        %s: read %,d new records, wrote %,d rows in %.1f s (%,.0f records/s) -> %s%n",
                     p.name(), r.read(), r.written(), r.elapsedNanos() / 1e9, r.recordsPerSecond(), p.sink().config().location());
@@ -87,7 +120,7 @@ final class QuickstartCommand implements Callable<Integer> {
             }
         }
         for (Path w : warehouses) {
-            report(out, w);
+            report(out, w, tables);
         }
         out.println();
         out.println("Files");
@@ -100,8 +133,34 @@ final class QuickstartCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void report(PrintWriter out, Path warehouse) {
+    /** Our dev registry, or any registry answering on the port, or a newly started dev registry; returns its URL. */
+    private static String ensureRegistry(DevSettings settings, Installation installation, PrintWriter out, PrintWriter err) {
+        LocalRegistry local = new LocalRegistry(settings, installation);
+        RegistryStatus s = local.status();
+        String description;
+        if (s.running()) {
+            description = "reusing the dev schema registry on " + s.url() + " (pid " + s.pid().orElseThrow() + ")";
+        } else if (!new SchemaRegistryClient(RegistrySpec.of(settings.registryUrl()).withRetries(0)).answers()) {
+            s = local.up(msg -> {
+                err.println(msg);
+                err.flush();
+            });
+            description = "started a dev schema registry on " + s.url() + " (pid " + s.pid().orElseThrow() + ")";
+        } else {
+            description = "reusing the schema registry answering on " + settings.registryUrl();
+            s = local.status();
+        }
+        out.println("   registry   " + description);
+        out.flush();
+        return s.running() ? s.url() : settings.registryUrl();
+    }
+
+    /** The tables the pipelines wrote (all of the warehouse when their topics are a pattern). */
+    private static void report(PrintWriter out, Path warehouse, java.util.Set<String> tables) {
         for (WarehouseSummary.Table t : WarehouseSummary.tables(warehouse)) {
+            if (!tables.isEmpty() && !tables.contains(t.name())) {
+                continue;
+            }
             out.println();
             out.printf("Table %s in %s: %,d rows, %d columns%n", t.name(), warehouse.getFileName(), t.rows(), t.columns().size());
             printColumns(out, t.columns());

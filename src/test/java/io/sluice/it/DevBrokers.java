@@ -61,4 +61,23 @@ final class DevBrokers {
             }
         });
     }
+
+    /** Registry JVMs serving the data of {@code dir}, found by that (unique, temporary) path in their command line. */
+    static Stream<ProcessHandle> registryProcessesOf(Path dir) {
+        String data = dir.toAbsolutePath().normalize().resolve("registry").resolve("data").toString();
+        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+                .map(c -> c.contains("io.sluice.dev.registry.RegistryMain") && c.contains(data)).orElse(false));
+    }
+
+    /** Should a test have failed half-way: kills the registry JVMs of {@code dir} (by pid, only those serving its data). */
+    static void killRegistries(Path dir) {
+        registryProcessesOf(dir).forEach(h -> {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // nothing more we can do
+            }
+        });
+    }
 }

@@ -270,23 +270,12 @@ class DevEnvironmentIT {
         }
     }
 
-    /** Registry JVMs serving the data of {@code dir}, found by that (unique, temporary) path in their command line. */
     private static Stream<ProcessHandle> registryProcessesOf(Path dir) {
-        String data = dir.toAbsolutePath().normalize().resolve("registry").resolve("data").toString();
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
-                .map(c -> c.contains("io.sluice.dev.registry.RegistryMain") && c.contains(data)).orElse(false));
+        return DevBrokers.registryProcessesOf(dir);
     }
 
-    /** Should a test have failed half-way: kills the registry JVMs of {@code dir} (by pid, only those serving its data). */
     private static void killRegistries(Path dir) {
-        registryProcessesOf(dir).forEach(h -> {
-            h.destroyForcibly();
-            try {
-                h.onExit().get(20, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // nothing more we can do
-            }
-        });
+        DevBrokers.killRegistries(dir);
     }
 
     private static int registerSchema(String url, String subject, String avro) throws Exception {

@@ -73,12 +73,29 @@ class QuickstartIT {
                 holder.waitFor(20, TimeUnit.SECONDS);
             }
 
-            Sluice.Result down = Sluice.run(work, Map.of(), "dev", "down", "--dir", state.toString(), "--port", Integer.toString(ports[0]));
+            // a typed format: the dev schema registry starts too, and the columns come from the Avro schema
+            int registryPort = Sluice.freePorts(1)[0];
+            Sluice.Result avro = Sluice.run(work, ENGLISH, "quickstart", "--dir", state.toString(), "--port", Integer.toString(ports[0]),
+                    "--controller-port", Integer.toString(ports[1]), "--registry-port", Integer.toString(registryPort),
+                    "--format", "avro", "--count", "3000", "--progress", "none");
+            assertThat(avro.exit()).as(avro.toString()).isZero();
+            assertThat(avro.stdout()).contains("   registry   started a dev schema registry on http://localhost:" + registryPort)
+                    .contains("2. generate   3,000 sensor events (avro")
+                    .contains("3. run        quickstart_avro: read 3,000 new records, wrote 3,000 rows")
+                    .contains("Table sensor_events_avro in warehouse.duckdb: 3,000 rows")
+                    .contains("event_time TIMESTAMP").contains("event_id UUID").contains("quality_score DECIMAL(4,3)")
+                    .contains("Average temperature per machine (5 hottest of sensor_events_avro)")
+                    .doesNotContain("Table sensor_events in");
+
+            Sluice.Result down = Sluice.run(work, Map.of(), "dev", "down", "--dir", state.toString(), "--port", Integer.toString(ports[0]),
+                    "--registry-port", Integer.toString(registryPort));
             assertThat(down.exit()).as(down.toString()).isZero();
-            assertThat(down.stdout()).contains("kafka: stopped");
+            assertThat(down.stdout()).contains("kafka: stopped").contains("schema registry: stopped");
             assertThat(DevBrokers.alive(pid)).isFalse();
+            assertThat(DevBrokers.registryProcessesOf(state)).isEmpty();
         } finally {
             DevBrokers.stop(state);
+            DevBrokers.killRegistries(state);
         }
     }
 

@@ -103,6 +103,16 @@ public final class SchemaRegistryClient {
         return s;
     }
 
+    /** Whether a registry answers {@code GET /subjects} (one attempt per URL, no retries). */
+    public boolean answers() {
+        try {
+            send("GET", "/subjects", null, "the subject list");
+            return true;
+        } catch (RegistryException e) {
+            return false;
+        }
+    }
+
     /** The subject's version numbers, or empty when the subject does not exist. */
     public List<Integer> versions(String subject) {
         try {
