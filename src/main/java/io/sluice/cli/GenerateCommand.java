@@ -54,6 +54,10 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Schema Registry URL for avro, protobuf and json_schema (default: ${DEFAULT-VALUE}).")
     String registryUrl;
 
+    @Option(names = "--subject-name-strategy", defaultValue = "topic",
+            description = "topic (<topic>-value, default), record (io.sluice.sample.SensorEvent) or topic_record.")
+    String subjectStrategy;
+
     @Spec
     CommandSpec spec;
 
@@ -83,9 +87,16 @@ final class GenerateCommand implements Callable<Integer> {
                         + " http://localhost:8081 (got " + registryUrl + ")");
             }
         }
+        io.sluice.manifest.SchemaOptions.SubjectNameStrategy subjects = switch (subjectStrategy) {
+            case "topic" -> io.sluice.manifest.SchemaOptions.SubjectNameStrategy.TOPIC;
+            case "record" -> io.sluice.manifest.SchemaOptions.SubjectNameStrategy.RECORD;
+            case "topic_record" -> io.sluice.manifest.SchemaOptions.SubjectNameStrategy.TOPIC_RECORD;
+            default -> throw new ParameterException(spec.commandLine(), "--subject-name-strategy must be topic, record or"
+                    + " topic_record (got " + subjectStrategy + ")");
+        };
         PrintWriter err = spec.commandLine().getErr();
         GenerateSpec g = new GenerateSpec(bootstrap, topic, count, rate, partitions, seed,
-                start != null ? start : Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(timeoutSeconds), f, registry);
+                start != null ? start : Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(timeoutSeconds), f, registry, subjects);
         Generator.Result r = Generator.run(g, msg -> {
             err.println(msg);
             err.flush();

@@ -80,6 +80,7 @@ final class SchemaCommand {
                     }
                     out.println("pipeline " + p.name() + ", table " + t.table() + " (from " + t.size() + " sampled records):");
                     printColumns(out, t.columns());
+                    printSubjects(out, p, sample.schemaIds().getOrDefault(t.table(), Map.of()));
                     out.println();
                     out.println(provider.createTableStatement(p.sink().config(), t.table(), t.columns()));
                     out.println();
@@ -209,6 +210,26 @@ final class SchemaCommand {
                     + " sampled records did not decode:");
             sample.problems().forEach(pr -> err.println("  " + pr));
             err.flush();
+        }
+    }
+
+    /** Where each writer schema is registered, and the subject the manifest's subject_name_strategy names. */
+    private static void printSubjects(PrintWriter out, PipelineSpec p, Map<Integer, String> ids) {
+        Optional<io.sluice.manifest.RegistrySpec> spec = p.source().options().schemas().registry();
+        if (ids.isEmpty() || spec.isEmpty()) {
+            return;
+        }
+        io.sluice.format.registry.SchemaRegistryClient client = new io.sluice.format.registry.SchemaRegistryClient(spec.get());
+        io.sluice.manifest.SchemaOptions.SubjectNameStrategy strategy = p.source().options().schemas().subjects();
+        out.println();
+        for (Map.Entry<Integer, String> e : ids.entrySet()) {
+            io.sluice.format.registry.RegisteredSchema s = client.schemaById(e.getKey());
+            Optional<String> record = client.recordName(s);
+            String expected = strategy == io.sluice.manifest.SchemaOptions.SubjectNameStrategy.TOPIC || record.isPresent()
+                    ? strategy.subject(e.getValue(), record.orElse(""), false) : "(the schema has no record name)";
+            out.println("  writer schema id " + e.getKey() + record.map(r -> " (" + r + ")").orElse("") + ": registered as "
+                    + String.join(", ", client.subjectsOf(e.getKey())) + "; subject_name_strategy "
+                    + strategy.name().toLowerCase(java.util.Locale.ROOT) + " names " + expected);
         }
     }
 

@@ -35,9 +35,11 @@ import org.apache.avro.io.EncoderFactory;
 
 /**
  * Turns the generator's JSON events into another message format, framed for the Schema Registry under the
- * schema it registers at creation (subject {@code <topic>-value}). Not thread-safe.
+ * schema it registers at creation. Not thread-safe.
  */
 public abstract class EventEncoder {
+    /** The sensor event's record name in all three schemas, for record-based subject name strategies. */
+    public static final String RECORD_NAME = "io.sluice.sample.SensorEvent";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The schema id the events are framed with, or -1 for plain JSON. */
@@ -55,8 +57,8 @@ public abstract class EventEncoder {
         });
     }
 
-    /** An encoder for {@code format}; registry formats register the sensor schema under {@code <topic>-value}. */
-    public static EventEncoder forFormat(MessageFormat format, String topic, Optional<SchemaRegistryClient> registry) {
+    /** An encoder for {@code format}; registry formats register the sensor schema under {@code subject}. */
+    public static EventEncoder forFormat(MessageFormat format, String subject, Optional<SchemaRegistryClient> registry) {
         if (format == MessageFormat.JSON) {
             return new EventEncoder() {
                 @Override
@@ -71,7 +73,6 @@ public abstract class EventEncoder {
             };
         }
         SchemaRegistryClient client = registry.orElseThrow(() -> new IllegalArgumentException(format.word() + " needs a schema registry"));
-        String subject = topic + "-value";
         return switch (format) {
             case AVRO -> new AvroEncoder(client.register(subject, SchemaType.AVRO, schemaText(format), List.of()),
                     new Schema.Parser().parse(schemaText(format)));

@@ -20,9 +20,18 @@ import java.time.Instant;
  * @param timeout          how long to try reaching the broker before failing
  * @param format           the message format; registry formats register the sensor schema first
  * @param registry         the Schema Registry for {@code avro}, {@code protobuf} and {@code json_schema}
+ * @param subjects         the subject the schema is registered under
  */
 public record GenerateSpec(String bootstrapServers, String topic, long count, double ratePerSecond, int partitions,
-        long seed, Instant start, Duration timeout, MessageFormat format, Optional<RegistrySpec> registry) {
+        long seed, Instant start, Duration timeout, MessageFormat format, Optional<RegistrySpec> registry,
+        io.sluice.manifest.SchemaOptions.SubjectNameStrategy subjects) {
+
+    /** Registered under {@code <topic>-value}. */
+    public GenerateSpec(String bootstrapServers, String topic, long count, double ratePerSecond, int partitions, long seed,
+            Instant start, Duration timeout, MessageFormat format, Optional<RegistrySpec> registry) {
+        this(bootstrapServers, topic, count, ratePerSecond, partitions, seed, start, timeout, format, registry,
+                io.sluice.manifest.SchemaOptions.SubjectNameStrategy.TOPIC);
+    }
 
     /** Plain JSON events. */
     public GenerateSpec(String bootstrapServers, String topic, long count, double ratePerSecond, int partitions, long seed,

@@ -96,9 +96,10 @@ public final class Generator {
         io.sluice.manifest.RegistrySpec registry = spec.registry().orElseThrow(() -> new SluiceException(Stage.SETUP,
                 spec.format().word() + " events need a schema registry (--schema-registry)"));
         try {
-            EventEncoder e = EventEncoder.forFormat(spec.format(), spec.topic(),
+            String subject = spec.subjects().subject(spec.topic(), EventEncoder.RECORD_NAME, false);
+            EventEncoder e = EventEncoder.forFormat(spec.format(), subject,
                     Optional.of(new io.sluice.format.registry.SchemaRegistryClient(registry)));
-            log.accept("registered the sensor event schema under subject " + spec.topic() + "-value at " + registry.describe()
+            log.accept("registered the sensor event schema under subject " + subject + " at " + registry.describe()
                     + " (schema id " + e.schemaId() + ")");
             return e;
         } catch (io.sluice.format.registry.RegistryException e) {

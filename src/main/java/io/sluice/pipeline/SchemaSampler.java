@@ -28,8 +28,10 @@ public final class SchemaSampler {
      * @param read     records read
      * @param problems records that did not decode, as {@code topic/partition@offset: reason} (at most 10)
      * @param failed   how many did not decode
+     * @param schemaIds per table, the registry ids of the writer schemas seen, by topic
      */
-    public record Sample(Map<String, TableBatch> tables, long read, List<String> problems, long failed) {}
+    public record Sample(Map<String, TableBatch> tables, long read, List<String> problems, long failed,
+            Map<String, Map<Integer, String>> schemaIds) {}
 
     private SchemaSampler() {}
 
@@ -47,6 +49,7 @@ public final class SchemaSampler {
         List<String> problems = new ArrayList<>();
         long read = 0;
         long failed = 0;
+        Map<String, Map<Integer, String>> schemaIds = new HashMap<>();
         Row row = new Row();
         long deadline = System.nanoTime() + idle.toNanos();
         while (read < limit && !reader.done() && System.nanoTime() < deadline) {
@@ -69,7 +72,10 @@ public final class SchemaSampler {
             }
             String table = tableOfTopic.computeIfAbsent(r.topic(), spec.sink().config()::targetFor);
             tables.computeIfAbsent(table, TableBatch::new).add(row);
+            if (row.schemaId() >= 0) {
+                schemaIds.computeIfAbsent(table, t -> new java.util.TreeMap<>()).putIfAbsent(row.schemaId(), r.topic());
+            }
         }
-        return new Sample(tables, read, problems, failed);
+        return new Sample(tables, read, problems, failed, schemaIds);
     }
 }

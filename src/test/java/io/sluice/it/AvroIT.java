@@ -222,6 +222,25 @@ class AvroIT {
     }
 
     @Test
+    void generateAndSchemaInferFollowTheSubjectNameStrategy() {
+        String topic = Sluice.unique("avro-subjects");
+        Sluice.Result gen = Sluice.run(dir, Map.of(), "generate", "-b", TestBroker.bootstrap(), "--topic", topic, "--count", "20",
+                "--partitions", "1", "--format", "avro", "--schema-registry", registry.url(), "--subject-name-strategy", "topic_record");
+        assertThat(gen.exit()).as(gen.toString()).isZero();
+        String subject = topic + "-io.sluice.sample.SensorEvent";
+        assertThat(gen.stderr()).contains("registered the sensor event schema under subject " + subject);
+        assertThat(client.versions(subject)).containsExactly(1);
+
+        Path m = Sluice.manifest(dir, manifest("subjects", topic, "message_format: avro, subject_name_strategy: topic_record,"
+                + " schema_registry_url: \"" + registry.url() + "\""));
+        Sluice.Result infer = Sluice.run(dir, Map.of(), "schema", "infer", m.toString(), "--sample", "5");
+        assertThat(infer.exit()).as(infer.toString()).isZero();
+        assertThat(infer.stdout()).containsPattern("event_time +TIMESTAMP").containsPattern("quality_score +DECIMAL\\(4, 3\\)")
+                .containsPattern("writer schema id \\d+ \\(io.sluice.sample.SensorEvent\\): registered as .*" + subject
+                        + " v1; subject_name_strategy topic_record names " + subject);
+    }
+
+    @Test
     void badPayloadsNameTheirRecordAndCanBeSkipped() throws Exception {
         String topic = Sluice.unique("avro-bad");
         TestBroker.createTopic(topic, 1);

@@ -63,10 +63,11 @@ final class RestApi implements HttpHandler {
             response = route(request);
         } catch (RegistryException e) {
             response = error(e.status, e.errorCode, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: a request must never be left without an answer (the client would wait for its timeout)
             System.err.println("schema registry: internal error on " + exchange.getRequestMethod() + " " + exchange.getRequestURI());
             e.printStackTrace();
-            response = error(500, 500, "Internal Server Error: " + e);
+            response = error(500, 50001, "Internal Server Error: " + e);
         }
         send(exchange, response);
     }

@@ -105,6 +105,9 @@ public final class JsonSchemaDecoder implements Decoder {
         }
         int id = WireFormat.schemaId(value);
         RowReader reader = fixed != null ? fixed : reader(id);
+        if (fixed == null) {
+            row.schemaId(id);
+        }
         reader.read(value, WireFormat.HEADER, value.length - WireFormat.HEADER, row);
     }
 

@@ -149,6 +149,9 @@ public final class ProtobufDecoder implements Decoder {
         ByteBuffer buf = ByteBuffer.wrap(value, WireFormat.HEADER, value.length - WireFormat.HEADER);
         int[] indexes = MessageIndexes.read(buf);
         ProtobufRowReader reader = fixed != null ? fixed : reader(id, indexes);
+        if (fixed == null) {
+            row.schemaId(id);
+        }
         int start = buf.position();
         reader.read(value, start, value.length - start, row);
     }

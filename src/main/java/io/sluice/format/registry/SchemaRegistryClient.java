@@ -103,6 +103,44 @@ public final class SchemaRegistryClient {
         return s;
     }
 
+    /** The subjects and versions a schema id is registered under ({@code GET /schemas/ids/{id}/versions}). */
+    public List<String> subjectsOf(int id) {
+        JsonNode n = get("/schemas/ids/" + id + "/versions", "the subjects of schema id " + id);
+        List<String> out = new ArrayList<>();
+        n.forEach(v -> out.add(v.path("subject").asText() + " v" + v.path("version").asInt()));
+        return out;
+    }
+
+    /**
+     * The name Confluent's record-based subject name strategies use: the Avro record's full name, the first
+     * Protobuf message's full name, the JSON Schema's {@code title}; empty when the schema has none.
+     */
+    public java.util.Optional<String> recordName(RegisteredSchema schema) {
+        try {
+            return switch (schema.type()) {
+                case AVRO -> {
+                    org.apache.avro.Schema.Parser parser = new org.apache.avro.Schema.Parser();
+                    for (String ref : referencedSchemas(schema).values()) {
+                        parser.parse(ref);
+                    }
+                    org.apache.avro.Schema s = parser.parse(schema.text());
+                    yield s.getType() == org.apache.avro.Schema.Type.RECORD ? java.util.Optional.of(s.getFullName())
+                            : java.util.Optional.empty();
+                }
+                case PROTOBUF -> {
+                    var refs = referencedSchemas(schema);
+                    var file = io.sluice.format.protobuf.ProtoSchemas.fromProtoText("schema-" + schema.id() + ".proto", schema.text(),
+                            name -> java.util.Optional.ofNullable(refs.get(name)));
+                    yield file.getMessageTypes().isEmpty() ? java.util.Optional.empty()
+                            : java.util.Optional.of(file.getMessageTypes().get(0).getFullName());
+                }
+                case JSON -> java.util.Optional.ofNullable(JSON.readTree(schema.text()).path("title").textValue());
+            };
+        } catch (IOException | io.sluice.format.protobuf.ProtoSchemaException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether a registry answers {@code GET /subjects} (one attempt per URL, no retries). */
     public boolean answers() {
         try {
