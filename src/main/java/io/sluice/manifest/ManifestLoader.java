@@ -390,7 +390,7 @@ public final class ManifestLoader {
             if (allowed.isEmpty()) {
                 o.error("schema_file", "only applies to message_format avro, protobuf or json_schema (it is " + format.word() + ")");
             } else if (allowed.stream().noneMatch(name::endsWith)) {
-                o.error("schema_file", ConfigNode.quote(f.toString()) + " is not a " + format.word() + " schema file (expected "
+                o.error("schema_file", ConfigNode.quote(f.toString()) + " is not a schema file for " + format.word() + " (expected "
                         + String.join(", ", allowed) + ")");
             } else if (!java.nio.file.Files.isRegularFile(f)) {
                 o.error("schema_file", ConfigNode.quote(f.toString()) + " does not exist (relative paths start at the"

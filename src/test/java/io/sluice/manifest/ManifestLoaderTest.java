@@ -23,6 +23,26 @@ class ManifestLoaderTest {
     private static final SinkRegistry SINKS = SinkRegistry.load();
 
     @Test
+    void typedFormatsLoadTheirRegistryAndTheEvolutionPolicy() {
+        PipelineSpec p = load("typed-formats.yaml", Map.of("SR_PASSWORD", "s3cret")).pipelines().get(0);
+        SourceOptions o = p.source().options();
+        assertThat(o.messageFormat()).isEqualTo(MessageFormat.AVRO);
+        SchemaOptions s = o.schemas();
+        assertThat(s.keyFormat()).isEqualTo(MessageFormat.AVRO);
+        assertThat(s.wireFormat()).isEqualTo(SchemaOptions.WireFormat.CONFLUENT);
+        assertThat(s.subjects()).isEqualTo(SchemaOptions.SubjectNameStrategy.TOPIC_RECORD);
+        RegistrySpec r = s.registry().orElseThrow();
+        assertThat(r.urls()).containsExactly(java.net.URI.create("https://sr1:8081"), java.net.URI.create("https://sr2:8081/"));
+        assertThat(r.username()).contains("sr-user");
+        assertThat(r.password().orElseThrow().reveal()).isEqualTo("s3cret");
+        assertThat(r.toString()).doesNotContain("s3cret").contains("****");
+        assertThat(r.timeout()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(r.retries()).isEqualTo(2);
+        assertThat(p.evolution()).isEqualTo(new EvolutionPolicy(EvolutionPolicy.NewColumn.DISCARD_ROW,
+                EvolutionPolicy.Widening.FREEZE, EvolutionPolicy.Breaking.VARIANT));
+    }
+
+    @Test
     void minimalManifestGetsTheDocumentedDefaults() {
         Manifest m = load("minimal.yaml", Map.of());
 
@@ -58,6 +78,8 @@ class ManifestLoaderTest {
         assertThat(o.onError()).isEqualTo(OnError.FAIL);
         assertThat(o.groupId()).isEmpty();
         assertThat(o.commitToKafka()).isFalse();
+        assertThat(o.schemas()).isEqualTo(SchemaOptions.none());
+        assertThat(p.evolution()).isEqualTo(EvolutionPolicy.defaults());
         assertThat(o.topicRefresh()).isEqualTo(Duration.ofSeconds(30));
 
         assertThat(p.sink().type()).isEqualTo("duckdb");
