@@ -191,7 +191,7 @@ class JsonSchemaIT {
                 + registry.url() + "\"";
         Sluice.Result down = Sluice.run(dir, Map.of(), "run", Sluice.manifest(dir, manifest("outage", topic, options)).toString());
         assertThat(down.exit()).isEqualTo(1);
-        assertThat(down.stderr()).contains("decode failed for record " + topic + "/0@0: cannot fetch JSON schema id " + id
+        assertThat(down.stderr()).contains("decode failed for record " + topic + "/0@0: cannot fetch JSON Schema id " + id
                 + ": schema registry " + registry.url() + " is unavailable for schema id " + id)
                 .contains("nothing of this batch was committed");
         assertThat(Files.exists(db()) ? Sluice.queryLong(db(), "select count(*) from _sluice_offsets") : 0).isZero();

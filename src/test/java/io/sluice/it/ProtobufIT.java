@@ -288,7 +288,7 @@ class ProtobufIT {
                         + " of range; the top level of schema-" + id + ".proto has 2 messages")
                 .contains(topic + "/0@4: corrupt Protobuf payload for message b.B (" + (good.length - 3 - 7) + " bytes): while"
                         + " parsing a protocol message, the input ended unexpectedly in the middle of a field")
-                .contains(topic + "/0@5: schema id " + brokenId + " from " + registry.url() + " is not a valid Protobuf schema:"
+                .contains(topic + "/0@5: schema id " + brokenId + " from " + registry.url() + " is not a usable Protobuf schema:"
                         + " schema-" + brokenId + ".proto:1:28: expected message name, found '{'");
         assertThat(Sluice.query(db(), "select _kafka_offset, id, s from t order by 1"))
                 .containsExactly(List.of(0L, 1L, "hello"), List.of(6L, 1L, "hello"));

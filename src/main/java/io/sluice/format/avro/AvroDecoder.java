@@ -2,18 +2,16 @@ package io.sluice.format.avro;
 
 import io.sluice.format.DecodeException;
 import io.sluice.format.Decoder;
-import io.sluice.format.SchemaUnavailableException;
 import io.sluice.format.WireFormat;
 import io.sluice.format.registry.RegisteredSchema;
-import io.sluice.format.registry.RegistryException;
 import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.format.registry.SchemaType;
+import io.sluice.format.registry.WriterSchemas;
 import io.sluice.manifest.SourceOptions.NestedMode;
 import io.sluice.schema.Row;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -23,25 +21,22 @@ import org.apache.avro.SchemaParseException;
  * or bare, with one schema from a local {@code .avsc} file.
  */
 public final class AvroDecoder implements Decoder {
-    private final SchemaRegistryClient registry;
+    /** Null when decoding with a schema file. */
+    private final WriterSchemas<AvroRowReader> writers;
+    /** The schema file's reader; null with a registry. */
     private final AvroRowReader fixed;
     private final boolean framed;
-    private final NestedMode nested;
-    private final String separator;
-    private final Map<Integer, AvroRowReader> byId = new HashMap<>();
-    private final Map<Integer, String> brokenIds = new HashMap<>();
 
-    private AvroDecoder(SchemaRegistryClient registry, AvroRowReader fixed, boolean framed, NestedMode nested, String separator) {
-        this.registry = registry;
+    private AvroDecoder(WriterSchemas<AvroRowReader> writers, AvroRowReader fixed, boolean framed) {
+        this.writers = writers;
         this.fixed = fixed;
         this.framed = framed;
-        this.nested = nested;
-        this.separator = separator;
     }
 
     /** Framed values whose writer schemas come from the registry. */
     public static AvroDecoder withRegistry(SchemaRegistryClient registry, NestedMode nested, String separator) {
-        return new AvroDecoder(registry, null, true, nested, separator);
+        return new AvroDecoder(new WriterSchemas<>(registry, SchemaType.AVRO, "avro", "Avro schema",
+                (schema, refs) -> compile(schema, refs, nested, separator)), null, true);
     }
 
     /**
@@ -57,7 +52,7 @@ public final class AvroDecoder implements Decoder {
         } catch (SchemaParseException e) {
             throw new IllegalArgumentException("Avro schema file " + file + " is not a valid schema: " + e.getMessage(), e);
         }
-        return new AvroDecoder(null, new AvroRowReader(schema, nested, separator), framed, nested, separator);
+        return new AvroDecoder(null, new AvroRowReader(schema, nested, separator), framed);
     }
 
     @Override
@@ -67,49 +62,23 @@ public final class AvroDecoder implements Decoder {
             return;
         }
         int id = WireFormat.schemaId(value);
-        AvroRowReader reader = fixed != null ? fixed : reader(id);
+        AvroRowReader reader = fixed != null ? fixed : writers.get(id);
         if (fixed == null) {
             row.schemaId(id);
         }
         reader.read(value, WireFormat.HEADER, value.length - WireFormat.HEADER, row);
     }
 
-    private AvroRowReader reader(int id) throws DecodeException {
-        AvroRowReader r = byId.get(id);
-        if (r != null) {
-            return r;
-        }
-        String broken = brokenIds.get(id);
-        if (broken != null) {
-            throw new DecodeException(broken);
-        }
-        RegisteredSchema s;
-        try {
-            s = registry.schemaById(id);
-        } catch (RegistryException e) {
-            if (e.notFound()) {
-                throw new DecodeException("unknown schema id " + id + ": " + e.getMessage());
-            }
-            throw new SchemaUnavailableException("cannot fetch Avro schema id " + id + ": " + e.getMessage(), e);
-        }
-        if (s.type() != SchemaType.AVRO) {
-            throw new DecodeException("schema id " + id + " is a " + s.type() + " schema, but message_format is avro");
-        }
+    private static AvroRowReader compile(RegisteredSchema s, Map<String, String> references, NestedMode nested, String separator)
+            throws WriterSchemas.InvalidSchemaException {
         try {
             Schema.Parser parser = new Schema.Parser();
-            for (String ref : registry.referencedSchemas(s).values()) {
+            for (String ref : references.values()) {
                 parser.parse(ref);
             }
-            r = new AvroRowReader(parser.parse(s.text()), nested, separator);
-        } catch (RegistryException e) {
-            throw new SchemaUnavailableException("cannot fetch the schemas that Avro schema id " + id + " references: "
-                    + e.getMessage(), e);
+            return new AvroRowReader(parser.parse(s.text()), nested, separator);
         } catch (SchemaParseException e) {
-            String msg = "schema id " + id + " from " + registry.describe() + " is not a valid Avro schema: " + e.getMessage();
-            brokenIds.put(id, msg);
-            throw new DecodeException(msg);
+            throw new WriterSchemas.InvalidSchemaException(e.getMessage());
         }
-        byId.put(id, r);
-        return r;
     }
 }

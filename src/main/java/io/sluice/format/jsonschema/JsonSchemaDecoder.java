@@ -2,12 +2,11 @@ package io.sluice.format.jsonschema;
 
 import io.sluice.format.DecodeException;
 import io.sluice.format.Decoder;
-import io.sluice.format.SchemaUnavailableException;
 import io.sluice.format.WireFormat;
 import io.sluice.format.registry.RegisteredSchema;
-import io.sluice.format.registry.RegistryException;
 import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.format.registry.SchemaType;
+import io.sluice.format.registry.WriterSchemas;
 import io.sluice.manifest.SourceOptions.NestedMode;
 import io.sluice.schema.Row;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,20 +23,16 @@ import java.util.Map;
  * or framed (the id then ignored). The schema only types the columns; payloads are not validated against it.
  */
 public final class JsonSchemaDecoder implements Decoder {
-    private final SchemaRegistryClient registry;
     private final RowReader fixed;
     private final boolean framed;
-    private final NestedMode nested;
-    private final String separator;
-    private final Map<Integer, RowReader> byId = new HashMap<>();
-    private final Map<Integer, String> brokenIds = new HashMap<>();
+    /** Null when decoding with a schema file. */
+    private final WriterSchemas<RowReader> writers;
 
     private JsonSchemaDecoder(SchemaRegistryClient registry, RowReader fixed, boolean framed, NestedMode nested, String separator) {
-        this.registry = registry;
         this.fixed = fixed;
         this.framed = framed;
-        this.nested = nested;
-        this.separator = separator;
+        this.writers = registry == null ? null : new WriterSchemas<>(registry, SchemaType.JSON, "json_schema", "JSON Schema",
+                (schema, refs) -> compile(schema, refs, nested, separator));
     }
 
     /** Framed values whose schemas come from the registry. */
@@ -104,58 +98,23 @@ public final class JsonSchemaDecoder implements Decoder {
                     + " schema_file, or use message_format json)");
         }
         int id = WireFormat.schemaId(value);
-        RowReader reader = fixed != null ? fixed : reader(id);
+        RowReader reader = fixed != null ? fixed : writers.get(id);
         if (fixed == null) {
             row.schemaId(id);
         }
         reader.read(value, WireFormat.HEADER, value.length - WireFormat.HEADER, row);
     }
 
-    private RowReader reader(int id) throws DecodeException {
-        RowReader r = byId.get(id);
-        if (r != null) {
-            return r;
-        }
-        String broken = brokenIds.get(id);
-        if (broken != null) {
-            throw new DecodeException(broken);
-        }
-        RegisteredSchema s;
-        try {
-            s = registry.schemaById(id);
-        } catch (RegistryException e) {
-            if (e.notFound()) {
-                throw new DecodeException("unknown schema id " + id + ": " + e.getMessage());
-            }
-            throw new SchemaUnavailableException("cannot fetch JSON schema id " + id + ": " + e.getMessage(), e);
-        }
-        if (s.type() != SchemaType.JSON) {
-            throw new DecodeException("schema id " + id + " is a " + s.type() + " schema, but message_format is json_schema");
-        }
-        Map<String, String> referenced;
-        try {
-            referenced = registry.referencedSchemas(s);
-        } catch (RegistryException e) {
-            if (e.unavailable()) {
-                throw new SchemaUnavailableException("cannot fetch the schemas that JSON schema id " + id + " references: "
-                        + e.getMessage(), e);
-            }
-            String msg = "schema id " + id + " from " + registry.describe() + " has references Sluice cannot fetch: " + e.getMessage();
-            brokenIds.put(id, msg);
-            throw new DecodeException(msg);
-        }
+    private static RowReader compile(RegisteredSchema s, Map<String, String> referenced, NestedMode nested, String separator)
+            throws WriterSchemas.InvalidSchemaException {
         try {
             List<SchemaDocument> docs = new ArrayList<>();
             for (Map.Entry<String, String> ref : referenced.entrySet()) {
                 docs.add(SchemaDocument.parse(ref.getKey(), ref.getValue()));
             }
-            r = new RowReader(SchemaDocument.parse("schema id " + id, s.text()), new SchemaResolver(docs, null), nested, separator);
+            return new RowReader(SchemaDocument.parse("schema id " + s.id(), s.text()), new SchemaResolver(docs, null), nested, separator);
         } catch (SchemaException e) {
-            String msg = "schema id " + id + " from " + registry.describe() + " is not a usable JSON Schema: " + e.getMessage();
-            brokenIds.put(id, msg);
-            throw new DecodeException(msg);
+            throw new WriterSchemas.InvalidSchemaException(e.getMessage());
         }
-        byId.put(id, r);
-        return r;
     }
 }

@@ -4,12 +4,11 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import io.sluice.format.DecodeException;
 import io.sluice.format.Decoder;
-import io.sluice.format.SchemaUnavailableException;
 import io.sluice.format.WireFormat;
 import io.sluice.format.registry.RegisteredSchema;
-import io.sluice.format.registry.RegistryException;
 import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.format.registry.SchemaType;
+import io.sluice.format.registry.WriterSchemas;
 import io.sluice.manifest.SourceOptions.NestedMode;
 import io.sluice.schema.Row;
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,13 +34,12 @@ import java.util.stream.Collectors;
 public final class ProtobufDecoder implements Decoder {
     private static final List<String> DESCRIPTOR_SETS = List.of(".desc", ".pb", ".protoset");
 
-    private final SchemaRegistryClient registry;
     private final ProtobufRowReader fixed;
     private final boolean framed;
     private final NestedMode nested;
     private final String separator;
-    private final Map<Integer, Schema> byId = new HashMap<>();
-    private final Map<Integer, String> brokenIds = new HashMap<>();
+    /** Null when decoding with a schema file. */
+    private final WriterSchemas<Schema> writers;
 
     /** One registered schema and the readers of the messages its payloads have named so far. */
     private static final class Schema {
@@ -69,11 +66,12 @@ public final class ProtobufDecoder implements Decoder {
 
     private ProtobufDecoder(SchemaRegistryClient registry, ProtobufRowReader fixed, boolean framed, NestedMode nested,
                             String separator) {
-        this.registry = registry;
         this.fixed = fixed;
         this.framed = framed;
         this.nested = nested;
         this.separator = separator;
+        this.writers = registry == null ? null : new WriterSchemas<>(registry, SchemaType.PROTOBUF, "protobuf", "Protobuf schema",
+                ProtobufDecoder::compile);
     }
 
     /** Framed values whose schemas come from the registry. */
@@ -157,7 +155,7 @@ public final class ProtobufDecoder implements Decoder {
     }
 
     private ProtobufRowReader reader(int id, int[] indexes) throws DecodeException {
-        Schema s = schema(id);
+        Schema s = writers.get(id);
         boolean first = indexes.length == 1 && indexes[0] == 0;
         ProtobufRowReader r = first ? s.first : s.others.get(new IndexPath(indexes));
         if (r != null) {
@@ -178,43 +176,13 @@ public final class ProtobufDecoder implements Decoder {
         return r;
     }
 
-    private Schema schema(int id) throws DecodeException {
-        Schema s = byId.get(id);
-        if (s != null) {
-            return s;
-        }
-        String broken = brokenIds.get(id);
-        if (broken != null) {
-            throw new DecodeException(broken);
-        }
-        RegisteredSchema registered;
+    private static Schema compile(RegisteredSchema registered, Map<String, String> imports)
+            throws WriterSchemas.InvalidSchemaException {
         try {
-            registered = registry.schemaById(id);
-        } catch (RegistryException e) {
-            if (e.notFound()) {
-                throw new DecodeException("unknown schema id " + id + ": " + e.getMessage());
-            }
-            throw new SchemaUnavailableException("cannot fetch Protobuf schema id " + id + ": " + e.getMessage(), e);
-        }
-        if (registered.type() != SchemaType.PROTOBUF) {
-            throw new DecodeException("schema id " + id + " is a " + registered.type() + " schema, but the format is protobuf");
-        }
-        LinkedHashMap<String, String> imports;
-        try {
-            imports = registry.referencedSchemas(registered);
-        } catch (RegistryException e) {
-            throw new SchemaUnavailableException("cannot fetch the schemas that Protobuf schema id " + id + " references: "
-                    + e.getMessage(), e);
-        }
-        try {
-            s = new Schema(ProtoSchemas.fromProtoText("schema-" + id + ".proto", registered.text(),
+            return new Schema(ProtoSchemas.fromProtoText("schema-" + registered.id() + ".proto", registered.text(),
                     name -> Optional.ofNullable(imports.get(name))));
         } catch (ProtoSchemaException e) {
-            String msg = "schema id " + id + " from " + registry.describe() + " is not a valid Protobuf schema: " + e.getMessage();
-            brokenIds.put(id, msg);
-            throw new DecodeException(msg);
+            throw new WriterSchemas.InvalidSchemaException(e.getMessage());
         }
-        byId.put(id, s);
-        return s;
     }
 }
