@@ -4,8 +4,6 @@ import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,9 +59,9 @@ public final class LocalBroker {
 
     /** The broker started from this directory, if it still runs; a stale pid file is removed. */
     public BrokerStatus status() {
-        Optional<Running> r = running();
-        return r.map(x -> new BrokerStatus(true, Optional.of(x.handle.pid()), "localhost:" + x.port,
-                        Optional.of(x.startedAt), dataDir(), logFile()))
+        Optional<BackgroundProcess.Running> r = running();
+        return r.map(x -> new BrokerStatus(true, Optional.of(x.handle().pid()), "localhost:" + x.port(),
+                        Optional.of(x.startedAt()), dataDir(), logFile()))
                 .orElseGet(() -> new BrokerStatus(false, Optional.empty(), settings.bootstrapServers(), Optional.empty(),
                         dataDir(), logFile()));
     }
@@ -73,13 +71,13 @@ public final class LocalBroker {
      * On any failure nothing is left running.
      */
     public BrokerStatus up(Consumer<String> log) {
-        Optional<Running> existing = running();
+        Optional<BackgroundProcess.Running> existing = running();
         if (existing.isPresent()) {
-            if (existing.get().port != settings.kafkaPort()) {
+            if (existing.get().port() != settings.kafkaPort()) {
                 throw new SluiceException(Stage.SETUP, "a dev broker from " + settings.dir() + " already runs on port "
-                        + existing.get().port + " (pid " + existing.get().handle.pid() + "); stop it with `sluice dev down` first");
+                        + existing.get().port() + " (pid " + existing.get().handle().pid() + "); stop it with `sluice dev down` first");
             }
-            log.accept("kafka: already running on localhost:" + existing.get().port + " (pid " + existing.get().handle.pid() + ")");
+            log.accept("kafka: already running on localhost:" + existing.get().port() + " (pid " + existing.get().handle().pid() + ")");
             return status();
         }
         checkPortFree(settings.kafkaPort(), "Kafka");
@@ -109,8 +107,8 @@ public final class LocalBroker {
             }
             throw e;
         }
-        ProcessHandle broker = brokerHandle(process.toHandle());
-        writeState(broker.pid(), startedAt);
+        ProcessHandle broker = process().identify(process.toHandle());
+        process().record(broker.pid(), settings.kafkaPort(), java.util.Map.of("controller_port", Integer.toString(settings.controllerPort())), startedAt);
         return status();
     }
 
@@ -136,29 +134,7 @@ public final class LocalBroker {
 
     /** Stops the broker {@code up} started; returns false when none was running. */
     public boolean down(Consumer<String> log) {
-        Optional<Running> r = running();
-        if (r.isEmpty()) {
-            return false;
-        }
-        ProcessHandle h = r.get().handle;
-        log.accept("kafka: stopping pid " + h.pid());
-        h.destroy();
-        try {
-            h.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.accept("kafka: no clean shutdown within 30 s, killing pid " + h.pid());
-            h.destroyForcibly();
-            try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // reported below if still alive
-            }
-        }
-        if (h.isAlive()) {
-            throw new SluiceException(Stage.SETUP, "the dev broker (pid " + h.pid() + ") did not stop");
-        }
-        deleteState();
-        return true;
+        return process().stop(log, Duration.ofSeconds(30));
     }
 
     /** Removes the broker's data, so the next {@code up} starts empty. Only allowed while it is stopped. */
@@ -169,66 +145,12 @@ public final class LocalBroker {
         deleteRecursively(settings.kafkaDir());
     }
 
-    private record Running(ProcessHandle handle, int port, Instant startedAt) {}
-
-    private Optional<Running> running() {
-        Path state = stateFile();
-        if (!Files.exists(state)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(state)) {
-            p.load(in);
-            long pid = Long.parseLong(p.getProperty("pid"));
-            int port = Integer.parseInt(p.getProperty("port"));
-            Instant startedAt = Instant.parse(p.getProperty("started_at"));
-            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurBroker);
-            if (h.isPresent()) {
-                return Optional.of(new Running(h.get(), port, startedAt));
-            }
-        } catch (IOException | RuntimeException e) {
-            // unreadable or stale state: treated as not running
-        }
-        deleteState();
-        return Optional.empty();
+    private BackgroundProcess process() {
+        return new BackgroundProcess("kafka", stateFile(), MAIN_CLASS, configFile().toString());
     }
 
-    /** A pid can be reused: only a Kafka JVM running this directory's config counts as ours. */
-    private boolean isOurBroker(ProcessHandle h) {
-        Optional<String[]> args = h.info().arguments();
-        if (args.isEmpty()) {
-            return h.info().commandLine().map(c -> c.contains(MAIN_CLASS) && c.contains(configFile().toString())).orElse(false);
-        }
-        List<String> a = List.of(args.get());
-        return a.contains(MAIN_CLASS) && a.contains(configFile().toString());
-    }
-
-    private ProcessHandle brokerHandle(ProcessHandle started) {
-        if (isOurBroker(started)) {
-            return started;
-        }
-        return started.descendants().filter(this::isOurBroker).findFirst().orElse(started);
-    }
-
-    private void writeState(long pid, Instant startedAt) {
-        Properties p = new Properties();
-        p.setProperty("pid", Long.toString(pid));
-        p.setProperty("port", Integer.toString(settings.kafkaPort()));
-        p.setProperty("controller_port", Integer.toString(settings.controllerPort()));
-        p.setProperty("started_at", startedAt.toString());
-        try (OutputStream out = Files.newOutputStream(stateFile())) {
-            p.store(out, "written by sluice dev up; sluice dev down stops this pid");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void deleteState() {
-        try {
-            Files.deleteIfExists(stateFile());
-        } catch (IOException ignored) {
-            // best effort
-        }
+    private Optional<BackgroundProcess.Running> running() {
+        return process().running();
     }
 
     private static void checkPortFree(int port, String what) {

@@ -1,13 +1,12 @@
 package io.sluice.dev.registry;
 
+import io.sluice.dev.BackgroundProcess;
 import io.sluice.dev.DevSettings;
 import io.sluice.dev.Installation;
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -63,8 +61,8 @@ public final class LocalRegistry {
 
     /** The registry started from this directory, if it still runs; a stale pid file is removed. */
     public RegistryStatus status() {
-        return running().map(r -> new RegistryStatus(true, Optional.of(r.handle.pid()), r.port, "http://localhost:" + r.port,
-                        Optional.of(r.startedAt), dataDir(), logFile()))
+        return running().map(r -> new RegistryStatus(true, Optional.of(r.handle().pid()), r.port(), "http://localhost:" + r.port(),
+                        Optional.of(r.startedAt()), dataDir(), logFile()))
                 .orElseGet(() -> new RegistryStatus(false, Optional.empty(), settings.registryPort(), settings.registryUrl(),
                         Optional.empty(), dataDir(), logFile()));
     }
@@ -74,11 +72,11 @@ public final class LocalRegistry {
      * else, or this directory's registry runs on another port. Lets {@code dev up} check before it starts the broker.
      */
     public void checkCanStart() {
-        Optional<Running> existing = running();
+        Optional<BackgroundProcess.Running> existing = running();
         if (existing.isPresent()) {
-            if (existing.get().port != settings.registryPort()) {
+            if (existing.get().port() != settings.registryPort()) {
                 throw new SluiceException(Stage.SETUP, "a dev schema registry from " + settings.dir() + " already runs on port "
-                        + existing.get().port + " (pid " + existing.get().handle.pid() + "); stop it with `sluice dev down` first");
+                        + existing.get().port() + " (pid " + existing.get().handle().pid() + "); stop it with `sluice dev down` first");
             }
             return;
         }
@@ -91,10 +89,10 @@ public final class LocalRegistry {
      */
     public RegistryStatus up(Consumer<String> log) {
         checkCanStart();
-        Optional<Running> existing = running();
+        Optional<BackgroundProcess.Running> existing = running();
         if (existing.isPresent()) {
-            log.accept("schema registry: already running on http://localhost:" + existing.get().port + " (pid "
-                    + existing.get().handle.pid() + ")");
+            log.accept("schema registry: already running on http://localhost:" + existing.get().port() + " (pid "
+                    + existing.get().handle().pid() + ")");
             return status();
         }
         try {
@@ -118,36 +116,14 @@ public final class LocalRegistry {
             }
             throw e;
         }
-        ProcessHandle registry = registryHandle(process.toHandle());
-        writeState(registry.pid(), startedAt);
+        ProcessHandle registry = process().identify(process.toHandle());
+        process().record(registry.pid(), settings.registryPort(), java.util.Map.of(), startedAt);
         return status();
     }
 
     /** Stops the registry {@code up} started; returns false when none was running. */
     public boolean down(Consumer<String> log) {
-        Optional<Running> r = running();
-        if (r.isEmpty()) {
-            return false;
-        }
-        ProcessHandle h = r.get().handle;
-        log.accept("schema registry: stopping pid " + h.pid());
-        h.destroy();
-        try {
-            h.onExit().get(15, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.accept("schema registry: no clean shutdown within 15 s, killing pid " + h.pid());
-            h.destroyForcibly();
-            try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // reported below if still alive
-            }
-        }
-        if (h.isAlive()) {
-            throw new SluiceException(Stage.SETUP, "the dev schema registry (pid " + h.pid() + ") did not stop");
-        }
-        deleteState();
-        return true;
+        return process().stop(log, Duration.ofSeconds(15));
     }
 
     /** Removes the registry's schemas and log, so the next {@code up} starts empty. Only allowed while it is stopped. */
@@ -171,65 +147,12 @@ public final class LocalRegistry {
         }
     }
 
-    private record Running(ProcessHandle handle, int port, Instant startedAt) {}
-
-    private Optional<Running> running() {
-        Path state = stateFile();
-        if (!Files.exists(state)) {
-            return Optional.empty();
-        }
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(state)) {
-            p.load(in);
-            long pid = Long.parseLong(p.getProperty("pid"));
-            int port = Integer.parseInt(p.getProperty("port"));
-            Instant startedAt = Instant.parse(p.getProperty("started_at"));
-            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurRegistry);
-            if (h.isPresent()) {
-                return Optional.of(new Running(h.get(), port, startedAt));
-            }
-        } catch (IOException | RuntimeException e) {
-            // unreadable or stale state: treated as not running
-        }
-        deleteState();
-        return Optional.empty();
+    private BackgroundProcess process() {
+        return new BackgroundProcess("schema registry", stateFile(), MAIN_CLASS, dataDir().toString());
     }
 
-    /** A pid can be reused: only a registry JVM serving this directory's data counts as ours. */
-    private boolean isOurRegistry(ProcessHandle h) {
-        Optional<String[]> args = h.info().arguments();
-        if (args.isEmpty()) {
-            return h.info().commandLine().map(c -> c.contains(MAIN_CLASS) && c.contains(dataDir().toString())).orElse(false);
-        }
-        List<String> a = List.of(args.get());
-        return a.contains(MAIN_CLASS) && a.contains(dataDir().toString());
-    }
-
-    private ProcessHandle registryHandle(ProcessHandle started) {
-        if (isOurRegistry(started)) {
-            return started;
-        }
-        return started.descendants().filter(this::isOurRegistry).findFirst().orElse(started);
-    }
-
-    private void writeState(long pid, Instant startedAt) {
-        Properties p = new Properties();
-        p.setProperty("pid", Long.toString(pid));
-        p.setProperty("port", Integer.toString(settings.registryPort()));
-        p.setProperty("started_at", startedAt.toString());
-        try (OutputStream out = Files.newOutputStream(stateFile())) {
-            p.store(out, "written by sluice dev up; sluice dev down stops this pid");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void deleteState() {
-        try {
-            Files.deleteIfExists(stateFile());
-        } catch (IOException ignored) {
-            // best effort
-        }
+    private Optional<BackgroundProcess.Running> running() {
+        return process().running();
     }
 
     private static void checkPortFree(int port) {

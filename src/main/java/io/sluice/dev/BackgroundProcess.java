@@ -1,0 +1,139 @@
+package io.sluice.dev;
+
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A JVM that {@code sluice dev up} started in the background and {@code dev down} stops, remembered in a pid file.
+ * A pid can be reused by the system, so a process only counts as ours when its command line has our main class and
+ * an argument unique to this directory (a config file or data directory).
+ */
+public final class BackgroundProcess {
+    /** A process of ours that runs, and what its pid file says about it. */
+    public record Running(ProcessHandle handle, int port, Instant startedAt) {}
+
+    private final String name;
+    private final Path stateFile;
+    private final String mainClass;
+    private final String identifyingArgument;
+
+    /**
+     * @param name                how messages name it: "kafka", "schema registry"
+     * @param stateFile           the pid file
+     * @param identifyingArgument an argument only this directory's process has
+     */
+    public BackgroundProcess(String name, Path stateFile, String mainClass, String identifyingArgument) {
+        this.name = name;
+        this.stateFile = stateFile;
+        this.mainClass = mainClass;
+        this.identifyingArgument = identifyingArgument;
+    }
+
+    /** The process the pid file names, if it still runs and is ours; a stale pid file is removed. */
+    public Optional<Running> running() {
+        if (!Files.exists(stateFile)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(stateFile)) {
+            p.load(in);
+            long pid = Long.parseLong(p.getProperty("pid"));
+            int port = Integer.parseInt(p.getProperty("port"));
+            Instant startedAt = Instant.parse(p.getProperty("started_at"));
+            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurs);
+            if (h.isPresent()) {
+                return Optional.of(new Running(h.get(), port, startedAt));
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable or stale state: treated as not running
+        }
+        forget();
+        return Optional.empty();
+    }
+
+    /** Whether {@code h} runs our main class for this directory. */
+    public boolean isOurs(ProcessHandle h) {
+        Optional<String[]> args = h.info().arguments();
+        if (args.isEmpty()) {
+            return h.info().commandLine().map(c -> c.contains(mainClass) && c.contains(identifyingArgument)).orElse(false);
+        }
+        List<String> a = List.of(args.get());
+        return a.contains(mainClass) && a.contains(identifyingArgument);
+    }
+
+    /** The JVM itself: {@code started} may be a launcher (setsid) whose child is the JVM. */
+    public ProcessHandle identify(ProcessHandle started) {
+        if (isOurs(started)) {
+            return started;
+        }
+        return started.descendants().filter(this::isOurs).findFirst().orElse(started);
+    }
+
+    /** Writes the pid file: pid, port, start time and {@code extra} properties. */
+    public void record(long pid, int port, Map<String, String> extra, Instant startedAt) {
+        Properties p = new Properties();
+        p.setProperty("pid", Long.toString(pid));
+        p.setProperty("port", Integer.toString(port));
+        extra.forEach(p::setProperty);
+        p.setProperty("started_at", startedAt.toString());
+        try (OutputStream out = Files.newOutputStream(stateFile)) {
+            p.store(out, "written by sluice dev up; sluice dev down stops this pid");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes the pid file. */
+    public void forget() {
+        try {
+            Files.deleteIfExists(stateFile);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /**
+     * Stops our running process: SIGTERM, then a kill after {@code grace}. Returns false when none was running.
+     *
+     * @throws SluiceException when it is still alive afterwards
+     */
+    public boolean stop(Consumer<String> log, Duration grace) {
+        Optional<Running> r = running();
+        if (r.isEmpty()) {
+            return false;
+        }
+        ProcessHandle h = r.get().handle();
+        log.accept(name + ": stopping pid " + h.pid());
+        h.destroy();
+        try {
+            h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.accept(name + ": no clean shutdown within " + grace.toSeconds() + " s, killing pid " + h.pid());
+            h.destroyForcibly();
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported below if still alive
+            }
+        }
+        if (h.isAlive()) {
+            throw new SluiceException(Stage.SETUP, "the dev " + name + " (pid " + h.pid() + ") did not stop");
+        }
+        forget();
+        return true;
+    }
+}
