@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.sluice.format.DecodeException;
+import io.sluice.format.JsonFields;
 import io.sluice.format.jsonschema.SchemaResolver.Resolved;
 import io.sluice.manifest.SourceOptions.NestedMode;
 import io.sluice.schema.DataType;
@@ -66,7 +67,7 @@ final class RowReader {
     private final NestedMode nested;
     private final String separator;
     private final SchemaResolver resolver;
-    private final Inferred inferred;
+    private final JsonFields inferred;
     private final List<String> names = new ArrayList<>();
     private final List<DataType> types = new ArrayList<>();
     private final Level root;
@@ -81,7 +82,7 @@ final class RowReader {
         this.nested = nested;
         this.separator = separator;
         this.resolver = resolver;
-        this.inferred = new Inferred(nested, separator, FACTORY);
+        this.inferred = new JsonFields(nested, separator, FACTORY);
         Located top = main.located();
         Resolved r = resolver.resolve(top);
         if (r.shape() instanceof Shape.Obj o) {
@@ -118,6 +119,7 @@ final class RowReader {
         }
         Arrays.fill(slots, null);
         extras.clear();
+        inferred.startRecord();
         try (JsonParser p = FACTORY.createParser(buf, offset, length)) {
             JsonToken first = p.nextToken();
             if (root != null) {
