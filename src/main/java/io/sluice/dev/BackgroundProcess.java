@@ -83,6 +83,26 @@ public final class BackgroundProcess {
         return started.descendants().filter(this::isOurs).findFirst().orElse(started);
     }
 
+    /**
+     * Waits until a process just launched is ready ({@code awaitReady} returns), then records it. If it fails or
+     * dies first, it is killed with everything it started, so nothing is left running, and the failure is rethrown.
+     */
+    public void adopt(Process launched, Instant startedAt, int port, Map<String, String> extra, Consumer<Process> awaitReady) {
+        try {
+            awaitReady.accept(launched);
+        } catch (RuntimeException e) {
+            launched.descendants().forEach(ProcessHandle::destroyForcibly);
+            launched.destroyForcibly();
+            try {
+                launched.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+        record(identify(launched.toHandle()).pid(), port, extra, startedAt);
+    }
+
     /** Writes the pid file: pid, port, start time and {@code extra} properties. */
     public void record(long pid, int port, Map<String, String> extra, Instant startedAt) {
         Properties p = new Properties();

@@ -94,21 +94,7 @@ public final class LocalBroker {
         }
         log.accept("kafka: starting a local broker on localhost:" + settings.kafkaPort() + " (data in " + dataDir() + ")");
         Process process = launch(classpath);
-        Instant startedAt = Instant.now();
-        try {
-            awaitReady(process);
-        } catch (RuntimeException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-            throw e;
-        }
-        ProcessHandle broker = process().identify(process.toHandle());
-        process().record(broker.pid(), settings.kafkaPort(), java.util.Map.of("controller_port", Integer.toString(settings.controllerPort())), startedAt);
+        process().adopt(process, Instant.now(), settings.kafkaPort(), java.util.Map.of("controller_port", Integer.toString(settings.controllerPort())), this::awaitReady);
         return status();
     }
 

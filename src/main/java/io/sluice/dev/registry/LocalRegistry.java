@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -103,21 +102,7 @@ public final class LocalRegistry {
         String classpath = installation.registryClasspath();
         log.accept("schema registry: starting on " + settings.registryUrl() + " (data in " + dataDir() + ")");
         Process process = launch(classpath);
-        Instant startedAt = Instant.now();
-        try {
-            awaitReady(process);
-        } catch (RuntimeException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-            throw e;
-        }
-        ProcessHandle registry = process().identify(process.toHandle());
-        process().record(registry.pid(), settings.registryPort(), java.util.Map.of(), startedAt);
+        process().adopt(process, Instant.now(), settings.registryPort(), java.util.Map.of(), this::awaitReady);
         return status();
     }
 
