@@ -326,17 +326,17 @@ final class DuckDbSink implements Sink {
         }
         int n = target.size();
         int[] source = new int[n];
-        DataType[] types = new DataType[n];
+        DuckDbValues.Writer[] writers = new DuckDbValues.Writer[n];
         for (int i = 0; i < n; i++) {
             source[i] = batchIndex.getOrDefault(key(target.get(i).name()), -1);
-            types[i] = target.get(i).type();
+            writers[i] = DuckDbValues.writer(target.get(i).type());
         }
         try (DuckDBAppender ap = conn.createAppender(config.schema(), tb.table())) {
             for (Object[] row : tb.rows()) {
                 ap.beginRow();
                 for (int i = 0; i < n; i++) {
                     int s = source[i];
-                    DuckDbValues.append(ap, types[i], s >= 0 && s < row.length ? row[s] : null);
+                    writers[i].append(ap, s >= 0 && s < row.length ? row[s] : null);
                 }
                 ap.endRow();
             }

@@ -31,6 +31,57 @@ import org.duckdb.DuckDBAppender;
 final class DuckDbValues {
     private DuckDbValues() {}
 
+    /** Appends one value of a column; chosen once per column, so the type is not dispatched per value. */
+    @FunctionalInterface
+    interface Writer {
+        void append(DuckDBAppender ap, Object v) throws SQLException;
+    }
+
+    /** The writer of a column of type {@code type}. */
+    static Writer writer(DataType type) {
+        if (!(type instanceof Scalar scalar)) {
+            return (ap, v) -> append(ap, type, v);
+        }
+        return switch (scalar) {
+            case BOOLEAN -> (ap, v) -> {
+                if (v == null) {
+                    ap.appendNull();
+                } else {
+                    ap.append(((Boolean) v).booleanValue());
+                }
+            };
+            case INTEGER -> (ap, v) -> {
+                if (v == null) {
+                    ap.appendNull();
+                } else {
+                    ap.append(((Number) v).intValue());
+                }
+            };
+            case BIGINT -> (ap, v) -> {
+                if (v == null) {
+                    ap.appendNull();
+                } else {
+                    ap.append(((Number) v).longValue());
+                }
+            };
+            case DOUBLE -> (ap, v) -> {
+                if (v == null) {
+                    ap.appendNull();
+                } else {
+                    ap.append(((Number) v).doubleValue());
+                }
+            };
+            case VARCHAR -> (ap, v) -> {
+                if (v == null) {
+                    ap.appendNull();
+                } else {
+                    ap.append(v instanceof String str ? str : text(v));
+                }
+            };
+            default -> (ap, v) -> append(ap, type, v);
+        };
+    }
+
     static void append(DuckDBAppender ap, DataType type, Object v) throws SQLException {
         if (v == null) {
             ap.appendNull();
