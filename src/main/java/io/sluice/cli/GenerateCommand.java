@@ -78,13 +78,13 @@ final class GenerateCommand implements Callable<Integer> {
         if (f != MessageFormat.JSON) {
             try {
                 java.net.URI u = new java.net.URI(registryUrl);
-                if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                if (u.getHost() == null || u.getUserInfo() != null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
                     throw new java.net.URISyntaxException(registryUrl, "not an http(s) URL");
                 }
                 registry = Optional.of(RegistrySpec.of(registryUrl).withRetries(1));
             } catch (java.net.URISyntaxException e) {
-                throw new ParameterException(spec.commandLine(), "--schema-registry must be an http(s) URL such as"
-                        + " http://localhost:8081 (got " + registryUrl + ")");
+                throw new ParameterException(spec.commandLine(), "--schema-registry must be an http(s) URL without credentials,"
+                        + " such as http://localhost:8081");
             }
         }
         io.sluice.manifest.SchemaOptions.SubjectNameStrategy subjects = switch (subjectStrategy) {

@@ -54,7 +54,8 @@ public final class BackgroundProcess {
             long pid = Long.parseLong(p.getProperty("pid"));
             int port = Integer.parseInt(p.getProperty("port"));
             Instant startedAt = Instant.parse(p.getProperty("started_at"));
-            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::isOurs);
+            Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(x -> isOurs(x) || hiddenButStartedThen(x, startedAt));
             if (h.isPresent()) {
                 return Optional.of(new Running(h.get(), port, startedAt));
             }
@@ -63,6 +64,18 @@ public final class BackgroundProcess {
         }
         forget();
         return Optional.empty();
+    }
+
+    /**
+     * Where the system hides other processes' command lines, a live pid whose process started when the pid file
+     * says counts as ours: deleting the pid file of a process that still runs would orphan it.
+     */
+    private static boolean hiddenButStartedThen(ProcessHandle h, Instant startedAt) {
+        if (h.info().commandLine().isPresent() || h.info().arguments().isPresent()) {
+            return false;
+        }
+        return h.info().startInstant().map(t -> Duration.between(startedAt, t).abs().compareTo(Duration.ofMinutes(1)) < 0)
+                .orElse(false);
     }
 
     /** Whether {@code h} runs our main class for this directory. */

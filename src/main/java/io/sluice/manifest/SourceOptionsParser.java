@@ -156,6 +156,10 @@ final class SourceOptionsParser {
                 java.net.URI uri = new java.net.URI(u);
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
                     o.error("schema_registry_url", ConfigNode.quote(u) + " is not an http(s) URL such as http://localhost:8081");
+                } else if (uri.getUserInfo() != null) {
+                    // credentials in the URL would be printed with it in every message; they also are not sent
+                    o.error("schema_registry_url", "must not hold credentials (user:password@); use schema_registry_username"
+                            + " and schema_registry_password, which are masked");
                 }
                 parsed.add(uri);
             } catch (java.net.URISyntaxException e) {

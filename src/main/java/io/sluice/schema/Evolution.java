@@ -85,6 +85,12 @@ public final class Evolution {
                 }
             }
         }
+        if (rowsDiscarded > 0) {
+            if (batch.size() == 0) {
+                return new Outcome(List.of(), table.get(), rowsDiscarded, valuesDiscarded, 0);
+            }
+            batch.reinferTypes(); // the rows left out must not decide the types of the rows kept
+        }
         batchColumns = batch.columns();
         Map<String, DataType> after = new LinkedHashMap<>();
         table.get().forEach(c -> after.put(c.name(), c.type()));
@@ -120,26 +126,32 @@ public final class Evolution {
                 after.put(had.name(), wide);
                 continue;
             }
+            int column = c;
+            List<Integer> rowsToMove = new ArrayList<>();
+            for (int r = 0; r < batch.size(); r++) {
+                if (!fits(had.type(), batch.value(r, column))) {
+                    rowsToMove.add(r);
+                }
+            }
+            if (rowsToMove.isEmpty()) {
+                // the batch's type is wider (a schema says so, or a value was empty) but every value fits the table
+                batch.retype(c, had.type());
+                continue;
+            }
             if (policy.breaking() == EvolutionPolicy.Breaking.FAIL) {
-                int column = c;
                 breaking.add("column " + had.name() + ": the table has " + had.type().describe() + ", the batch has "
-                        + col.type().describe() + firstRecord(batch, r -> !fits(had.type(), batch.value(r, column))));
+                        + col.type().describe() + firstRecord(batch, r -> r == rowsToMove.get(0)));
                 continue;
             }
             // VARIANT: values that fit stay; the others move to the variant column
             String variantName = VARIANT_PREFIX + had.name();
             DataType moved = null;
-            List<Integer> rowsToMove = new ArrayList<>();
-            for (int r = 0; r < batch.size(); r++) {
-                Object v = batch.value(r, c);
-                if (v != null && !fits(had.type(), v)) {
-                    DataType t = DataType.of(v);
-                    moved = moved == null ? t : DataType.widen(moved, t);
-                    rowsToMove.add(r);
-                }
+            for (int r : rowsToMove) {
+                DataType t = DataType.of(batch.value(r, c));
+                moved = moved == null ? t : DataType.widen(moved, t);
             }
-            int target = batch.addColumn(variantName, moved == null ? col.type() : moved);
-            if (moved != null && !batch.columns().get(target).type().equals(moved)) {
+            int target = batch.addColumn(variantName, moved);
+            if (!batch.columns().get(target).type().equals(moved)) {
                 batch.retype(target, DataType.widen(batch.columns().get(target).type(), moved));
             }
             for (int r : rowsToMove) {
@@ -183,7 +195,8 @@ public final class Evolution {
     /**
      * Whether a column of type {@code from} can become {@code to} keeping every stored value as it is: integer
      * to bigint, float or integer to double, integer and decimal to a decimal with room for them, date to
-     * timestamp, structs, lists and maps whose parts do so (structs may gain fields).
+     * timestamp, structs, lists and maps whose parts do so (structs may gain fields). Bigint to double is not:
+     * a double cannot hold every 64-bit integer.
      */
     public static boolean widensSafely(DataType from, DataType to) {
         if (from.equals(to)) {
@@ -214,7 +227,6 @@ public final class Evolution {
         }
         return switch (from instanceof Scalar s ? s : Scalar.VARCHAR) {
             case INTEGER -> to == Scalar.BIGINT || to == Scalar.DOUBLE;
-            case BIGINT -> to == Scalar.DOUBLE; // JSON numbers: a bigint column that meets a fraction
             case FLOAT -> to == Scalar.DOUBLE;
             case DATE -> to == Scalar.TIMESTAMP;
             default -> false;
@@ -231,7 +243,17 @@ public final class Evolution {
     }
 
     private static boolean fits(DataType column, Object v) {
-        return v == null || DataType.widen(column, DataType.of(v)).equals(column);
+        if (v == null) {
+            return true;
+        }
+        // an empty list or map says nothing about its element type
+        if (v instanceof List<?> l && l.stream().allMatch(java.util.Objects::isNull)) {
+            return column instanceof ListOf;
+        }
+        if (v instanceof MapValue m && m.entries().isEmpty()) {
+            return column instanceof MapOf;
+        }
+        return DataType.widen(column, DataType.of(v)).equals(column);
     }
 
     private static String firstRecord(TableBatch batch, java.util.function.IntPredicate matches) {

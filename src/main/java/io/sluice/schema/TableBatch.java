@@ -32,6 +32,8 @@ public final class TableBatch {
     private Class<?>[] fits = new Class<?>[16];
     /** Per column, the declared type instance last seen to fit it, so repeated schemas cost one identity check. */
     private DataType[] declaredAs = new DataType[16];
+    /** Per column, whether a schema declared its type (else it was inferred from values). */
+    private boolean[] declared = new boolean[16];
     /** Per column, the writer schema id that last created or widened it. */
     private int[] schemaIds = new int[16];
     private int currentSchemaId = -1;
@@ -61,6 +63,7 @@ public final class TableBatch {
                     c = columnFor(name, declared);
                     remember(i, name, c);
                 }
+                this.declared[c] = true;
                 if (c >= out.length) {
                     out = java.util.Arrays.copyOf(out, columns.size());
                 }
@@ -150,7 +153,9 @@ public final class TableBatch {
                 columns.set(c, new Column(col.name(), w));
             }
         }
-        if (!(value instanceof Map<?, ?>) && !(value instanceof List<?>) && !(value instanceof MapValue)) {
+        // the class alone decides the type, except for nested values and decimals (precision and scale vary)
+        if (!(value instanceof Map<?, ?>) && !(value instanceof List<?>) && !(value instanceof MapValue)
+                && !(value instanceof java.math.BigDecimal)) {
             grow(c);
             fits[c] = cls;
         }
@@ -161,6 +166,7 @@ public final class TableBatch {
         if (c >= declaredAs.length) {
             int n = Math.max(c + 1, declaredAs.length * 2);
             declaredAs = java.util.Arrays.copyOf(declaredAs, n);
+            declared = java.util.Arrays.copyOf(declared, n);
             schemaIds = java.util.Arrays.copyOf(schemaIds, n);
             fits = java.util.Arrays.copyOf(fits, n);
         }
@@ -236,6 +242,7 @@ public final class TableBatch {
         columns.remove(c);
         int n = columns.size();
         System.arraycopy(declaredAs, c + 1, declaredAs, c, declaredAs.length - c - 1);
+        System.arraycopy(declared, c + 1, declared, c, declared.length - c - 1);
         System.arraycopy(schemaIds, c + 1, schemaIds, c, schemaIds.length - c - 1);
         System.arraycopy(fits, c + 1, fits, c, fits.length - c - 1);
         index.clear();
@@ -246,6 +253,28 @@ public final class TableBatch {
         }
         lastNames = new String[0];
         lastColumns = new int[0];
+    }
+
+    /**
+     * Infers the types of the columns no schema declared again from the rows left (after {@link #removeRows}); a
+     * column left without values keeps its type.
+     */
+    public void reinferTypes() {
+        for (int c = 0; c < columns.size(); c++) {
+            if (declared[c]) {
+                continue;
+            }
+            DataType t = null;
+            for (int r = 0; r < rows.size(); r++) {
+                Object v = value(r, c);
+                if (v != null) {
+                    t = t == null ? DataType.of(v) : DataType.widen(t, DataType.of(v));
+                }
+            }
+            if (t != null && !t.equals(columns.get(c).type())) {
+                retype(c, t);
+            }
+        }
     }
 
     /** Removes the rows {@code drop} accepts; returns how many. */

@@ -164,4 +164,47 @@ class EvolutionTest {
         assertThat(o.changes()).extracting(SchemaChange::describe).containsExactly(
                 "~ id INTEGER -> BIGINT (schema id 7)", "+ price DECIMAL(10, 2) (schema id 7)");
     }
+
+    @Test
+    void bigintToDoubleIsBreakingBecauseADoubleCannotHoldEveryBigint() {
+        List<Column> table = List.of(new Column("_kafka_topic", Scalar.VARCHAR), new Column("_kafka_partition", Scalar.INTEGER),
+                new Column("_kafka_offset", Scalar.INTEGER), new Column("v", Scalar.BIGINT));
+        assertThat(Evolution.widensSafely(Scalar.BIGINT, Scalar.DOUBLE)).isFalse();
+        assertThatThrownBy(() -> Evolution.apply(EvolutionPolicy.defaults(), "t", Optional.of(table), batch(new Object[] {"v", 1.5})))
+                .hasMessageContaining("column v: the table has BIGINT, the batch has DOUBLE (first in record orders/0@0)");
+    }
+
+    @Test
+    void rowsLeftOutDoNotDecideTheTypesOfTheRowsKept() {
+        TableBatch b = batch(new Object[] {"id", 5_000_000_000L, "extra", "x"}, new Object[] {"id", 1},
+                new Object[] {"id", "oops", "extra", "y"});
+        Evolution.Outcome o = Evolution.apply(policy(NewColumn.DISCARD_ROW, Widening.FREEZE, Breaking.FAIL), "t", Optional.of(TABLE), b);
+        assertThat(o.rowsDiscarded()).isEqualTo(2);
+        assertThat(o.changes()).isEmpty();
+        assertThat(userColumns(b)).containsExactly("id INTEGER");
+
+        // a table whose every row is left out changes nothing, not even in the history
+        TableBatch all = batch(new Object[] {"id", 5_000_000_000L, "extra", "x"});
+        Evolution.Outcome none = Evolution.apply(policy(NewColumn.DISCARD_ROW, Widening.EVOLVE, Breaking.FAIL), "t", Optional.of(TABLE), all);
+        assertThat(none.changes()).isEmpty();
+        assertThat(none.tableAfter()).isEqualTo(TABLE);
+        assertThat(all.size()).isZero();
+    }
+
+    @Test
+    void aWiderDeclaredTypeWhoseValuesAllFitChangesNothing() {
+        TableBatch b = new TableBatch("t");
+        Row r = new Row();
+        r.put("_kafka_topic", "orders");
+        r.put("_kafka_partition", 0);
+        r.put("_kafka_offset", 0);
+        r.put("id", null, Scalar.VARCHAR);
+        r.put("tags", List.of(), new ListOf(Scalar.VARCHAR));
+        b.add(r);
+        List<Column> table = new java.util.ArrayList<>(TABLE);
+        table.add(new Column("tags", new ListOf(Scalar.INTEGER)));
+        Evolution.Outcome o = Evolution.apply(policy(NewColumn.EVOLVE, Widening.EVOLVE, Breaking.VARIANT), "t", Optional.of(table), b);
+        assertThat(o.changes()).isEmpty();
+        assertThat(userColumns(b)).containsExactly("id INTEGER", "tags INTEGER[]");
+    }
 }

@@ -212,4 +212,15 @@ class TableBatchTest {
         }
         return m;
     }
+
+    @Test
+    void decimalsOfOneClassStillWidenByTheirDigits() {
+        TableBatch b = new TableBatch("t");
+        for (String v : List.of("1.5", "12345.678")) {
+            Row r = new Row();
+            r.put("d", new java.math.BigDecimal(v));
+            b.add(r);
+        }
+        assertThat(b.columns()).containsExactly(new Column("d", new DataType.Decimal(8, 3)));
+    }
 }

@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
+import org.apache.avro.AvroRuntimeException;
 
 /**
  * Avro values: in the registry's wire format, each decoded with the writer schema its id names (fetched once),
@@ -49,7 +49,7 @@ public final class AvroDecoder implements Decoder {
             schema = new Schema.Parser().parse(Files.readString(file));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read Avro schema file " + file + ": " + e.getMessage(), e);
-        } catch (SchemaParseException e) {
+        } catch (AvroRuntimeException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Avro schema file " + file + " is not a valid schema: " + e.getMessage(), e);
         }
         return new AvroDecoder(null, new AvroRowReader(schema, nested, separator), framed);
@@ -77,7 +77,8 @@ public final class AvroDecoder implements Decoder {
                 parser.parse(ref);
             }
             return new AvroRowReader(parser.parse(s.text()), nested, separator);
-        } catch (SchemaParseException e) {
+        } catch (AvroRuntimeException | IllegalArgumentException e) {
+            // a parse error, and also an invalid default value (AvroTypeException)
             throw new WriterSchemas.InvalidSchemaException(e.getMessage());
         }
     }

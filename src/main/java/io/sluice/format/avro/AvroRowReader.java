@@ -280,10 +280,14 @@ final class AvroRowReader {
         }
         List<Field> fields = new ArrayList<>();
         String[] names = new String[size];
+        java.util.Map<String, Long> simpleNames = new java.util.HashMap<>();
+        for (int i : valued) {
+            simpleNames.merge(branchName(branches.get(i), false), 1L, Long::sum);
+        }
         for (int i : valued) {
             Schema b = branches.get(i);
-            names[i] = b.getType() == Schema.Type.RECORD || b.getType() == Schema.Type.ENUM || b.getType() == Schema.Type.FIXED
-                    ? b.getName() : b.getType().getName();
+            // named types by simple name, unless two branches share it (records of different namespaces)
+            names[i] = simpleNames.get(branchName(b, false)) > 1 ? branchName(b, true) : branchName(b, false);
             if (compiled.get(i).type() != null) {
                 fields.add(new Field(names[i], compiled.get(i).type()));
             }
@@ -298,6 +302,11 @@ final class AvroRowReader {
             m.put(names[i], v);
             return m;
         });
+    }
+
+    private static String branchName(Schema b, boolean full) {
+        boolean named = b.getType() == Schema.Type.RECORD || b.getType() == Schema.Type.ENUM || b.getType() == Schema.Type.FIXED;
+        return named ? (full ? b.getFullName() : b.getName()) : b.getType().getName();
     }
 
     private Compiled logical(Schema s, LogicalType logical) {
@@ -315,6 +324,10 @@ final class AvroRowReader {
                         throw new DecodeException("corrupt Avro payload: a decimal with no bytes before byte " + c.position());
                     }
                     BigDecimal v = new BigDecimal(new BigInteger(raw), scale);
+                    if (v.precision() > d.getPrecision()) {
+                        throw new DecodeException("a decimal(" + d.getPrecision() + ", " + scale + ") holds " + v.toPlainString()
+                                + ", which has " + v.precision() + " digits");
+                    }
                     return fits ? v : v.toPlainString();
                 });
             }

@@ -141,10 +141,10 @@ public final class SchemaRegistryClient {
         }
     }
 
-    /** Whether a registry answers {@code GET /subjects} (one attempt per URL, no retries). */
+    /** Whether a registry answers {@code GET /subjects}: one attempt per URL, whatever the retries configured. */
     public boolean answers() {
         try {
-            send("GET", "/subjects", null, "the subject list");
+            new SchemaRegistryClient(spec.withRetries(0), sleeper).send("GET", "/subjects", null, "the subject list");
             return true;
         } catch (RegistryException e) {
             return false;

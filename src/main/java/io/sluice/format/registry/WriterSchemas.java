@@ -28,6 +28,10 @@ public final class WriterSchemas<T> {
         }
     }
 
+    private static final int SUBJECT_NOT_FOUND = 40401;
+    private static final int VERSION_NOT_FOUND = 40402;
+    private static final int SCHEMA_NOT_FOUND = 40403;
+
     private final SchemaRegistryClient registry;
     private final SchemaType type;
     private final String format;
@@ -67,10 +71,13 @@ public final class WriterSchemas<T> {
         try {
             schema = registry.schemaById(id);
         } catch (RegistryException e) {
-            if (e.notFound()) {
+            // only the registry's own answer makes the record's id unknown; any other 404 (a wrong URL, a proxy)
+            // says nothing about the record and must not let on_error: skip drop it
+            if (e.errorCode() == SCHEMA_NOT_FOUND) {
                 throw new DecodeException("unknown schema id " + id + ": " + e.getMessage());
             }
-            throw new SchemaUnavailableException("cannot fetch " + language + " id " + id + ": " + e.getMessage(), e);
+            throw new SchemaUnavailableException("cannot fetch " + language + " id " + id + ": " + e.getMessage()
+                    + (e.notFound() ? " (is schema_registry_url the registry's base URL?)" : ""), e);
         }
         if (schema.type() != type) {
             throw remember(id, "schema id " + id + " is a " + schema.type() + " schema, but message_format is " + format);
@@ -79,12 +86,12 @@ public final class WriterSchemas<T> {
         try {
             references = registry.referencedSchemas(schema);
         } catch (RegistryException e) {
-            if (e.unavailable()) {
-                throw new SchemaUnavailableException("cannot fetch the schemas that " + language + " id " + id + " references: "
-                        + e.getMessage(), e);
+            if (e.errorCode() == SUBJECT_NOT_FOUND || e.errorCode() == VERSION_NOT_FOUND) {
+                throw remember(id, "schema id " + id + " from " + registry.describe() + " references a schema the registry"
+                        + " does not have: " + e.getMessage());
             }
-            throw remember(id, "schema id " + id + " from " + registry.describe() + " has references that cannot be fetched: "
-                    + e.getMessage());
+            throw new SchemaUnavailableException("cannot fetch the schemas that " + language + " id " + id + " references: "
+                    + e.getMessage(), e);
         }
         try {
             t = compiler.compile(schema, references);

@@ -38,7 +38,11 @@ class WriterSchemasTest {
                 case "/schemas/ids/3" -> down ? new String[] {"503", "{\"error_code\": 50003, \"message\": \"busy\"}"}
                         : new String[] {"200", "{\"schema\": \"C\"}"};
                 case "/schemas/ids/4" -> new String[] {"200", "{\"schema\": \"bad\"}"};
-                default -> new String[] {"404", "{\"error_code\": 40402, \"message\": \"no " + path + "\"}"};
+                case "/schemas/ids/9" -> new String[] {"404", "{\"error_code\": 40403, \"message\": \"Schema 9 not found\"}"};
+                case "/schemas/ids/5" -> new String[] {"200", "{\"schema\": \"E\", \"references\": [{\"name\": \"r\", \"subject\": \"locked\", \"version\": 1}]}"};
+                case "/subjects/locked/versions/1" -> new String[] {"403", "{\"error_code\": 40301, \"message\": \"forbidden\"}"};
+                case "/subjects/sa/versions/1" -> new String[] {"404", "{\"error_code\": 40402, \"message\": \"Version 1 not found\"}"};
+                default -> new String[] {"404", "<html>Not Found</html>"};
             };
             byte[] body = answer[1].getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(Integer.parseInt(answer[0]), body.length);
@@ -70,8 +74,8 @@ class WriterSchemasTest {
         WriterSchemas<String> w = schemas();
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> w.get(1)).isInstanceOf(DecodeException.class)
-                    .hasMessageStartingWith("schema id 1 from " + url + " has references that cannot be fetched: schema registry "
-                            + url + " refused subject sa version 1: HTTP 404 error 40402");
+                    .hasMessageStartingWith("schema id 1 from " + url + " references a schema the registry does not have: schema"
+                            + " registry " + url + " refused subject sa version 1: HTTP 404 error 40402");
             assertThatThrownBy(() -> w.get(2)).isInstanceOf(DecodeException.class)
                     .hasMessage("schema id 2 is a PROTOBUF schema, but message_format is avro");
             assertThatThrownBy(() -> w.get(4)).isInstanceOf(DecodeException.class)
@@ -80,6 +84,14 @@ class WriterSchemasTest {
                     .hasMessageStartingWith("unknown schema id 9: ");
         }
         assertThat(hits.get("/schemas/ids/1").get()).isEqualTo(1);
+        // a 404 that is not the registry's "schema not found" (a wrong URL, a proxy) never makes a record skippable
+        assertThatThrownBy(() -> w.get(8)).isInstanceOf(SchemaUnavailableException.class)
+                .hasMessageEndingWith("(is schema_registry_url the registry's base URL?)");
+        // references refused for another reason than "not found" are an outage too, asked again next time
+        assertThatThrownBy(() -> w.get(5)).isInstanceOf(SchemaUnavailableException.class)
+                .hasMessageContaining("cannot fetch the schemas that Avro schema id 5 references");
+        assertThatThrownBy(() -> w.get(5)).isInstanceOf(SchemaUnavailableException.class);
+        assertThat(hits.get("/subjects/locked/versions/1").get()).isEqualTo(2);
         assertThat(hits.get("/schemas/ids/4").get()).isEqualTo(1);
 
         assertThatThrownBy(() -> w.get(3)).isInstanceOf(SchemaUnavailableException.class)
