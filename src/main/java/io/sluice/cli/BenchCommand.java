@@ -49,10 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        io.sluice.manifest.SourceOptions.MessageFormat f = java.util.Arrays.stream(io.sluice.manifest.SourceOptions.MessageFormat.values())
-                .filter(m -> m.word().equals(format) && (m == io.sluice.manifest.SourceOptions.MessageFormat.JSON || m.typed()))
-                .findFirst().orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--format must be json, avro, protobuf or json_schema (got " + format + ")"));
+        io.sluice.manifest.SourceOptions.MessageFormat f = SampleFormats.parse(spec, format);
         LocalBroker broker = null;
         String servers = bootstrap;
         if (servers == null) {

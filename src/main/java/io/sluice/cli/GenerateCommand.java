@@ -66,14 +66,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (count < 0 || rate < 0 || partitions < 1 || timeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--count and --rate must be >= 0, --partitions and --timeout >= 1");
         }
-        MessageFormat f = switch (format) {
-            case "json" -> MessageFormat.JSON;
-            case "avro" -> MessageFormat.AVRO;
-            case "protobuf" -> MessageFormat.PROTOBUF;
-            case "json_schema" -> MessageFormat.JSON_SCHEMA;
-            default -> throw new ParameterException(spec.commandLine(), "--format must be json, avro, protobuf or json_schema (got "
-                    + format + ")");
-        };
+        MessageFormat f = SampleFormats.parse(spec, format);
         Optional<RegistrySpec> registry = Optional.empty();
         if (f != MessageFormat.JSON) {
             try {

@@ -28,10 +28,8 @@ import io.sluice.dev.registry.RegistryStatus;
 import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.manifest.RegistrySpec;
 import io.sluice.manifest.SourceOptions.MessageFormat;
-import java.util.Arrays;
 import java.util.Optional;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,10 +67,7 @@ final class QuickstartCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        MessageFormat f = Arrays.stream(MessageFormat.values())
-                .filter(m -> m.word().equals(format) && (m == MessageFormat.JSON || m.typed())).findFirst()
-                .orElseThrow(() -> new ParameterException(spec.commandLine(), "--format must be json, avro, protobuf or json_schema (got "
-                        + format + ")"));
+        MessageFormat f = SampleFormats.parse(spec, format);
         DevSettings settings = dev.settings().withRegistryPort(registryPort);
         Installation installation = Installation.current();
         Path manifestFile = manifest != null ? manifest

@@ -10,7 +10,6 @@ import io.sluice.schema.SchemaChangeException;
 import io.sluice.schema.TableBatch;
 import io.sluice.sink.SinkProvider;
 import io.sluice.source.PartitionRange;
-import io.sluice.source.ReadPlan;
 import io.sluice.source.TopicMetadata;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -45,6 +44,17 @@ final class SchemaCommand {
                 throw new ParameterException(spec.commandLine(), "--sample and --wait must be >= 1");
             }
         }
+
+        /** Samples the ranges {@code what} picks (at most --sample records) and warns about records that did not decode. */
+        SchemaSampler.Sample sample(PipelineSpec p, java.util.function.Function<SourceSession, List<PartitionRange>> what,
+                CommandSpec spec) {
+            SchemaSampler.Sample s;
+            try (SourceSession source = SourceSession.open(p)) {
+                s = SchemaSampler.sample(p, source.consumer(), what.apply(source), sample, Duration.ofSeconds(waitSeconds));
+            }
+            report(p, s, spec);
+            return s;
+        }
     }
 
     @Command(name = "infer", description = "Samples the newest records of each pipeline's topics and prints the table schema"
@@ -66,13 +76,9 @@ final class SchemaCommand {
             PrintWriter out = spec.commandLine().getOut();
             List<Map<String, Object>> json = new ArrayList<>();
             for (PipelineSpec p : opts.selected(m)) {
-                SchemaSampler.Sample sample;
-                try (SourceSession source = SourceSession.open(p)) {
-                    sample = SchemaSampler.sample(p, source.consumer(), newest(source.metadata(), source.planner().partitions(),
-                            sampling.sample), sampling.sample, Duration.ofSeconds(sampling.waitSeconds));
-                }
+                SchemaSampler.Sample sample = sampling.sample(p,
+                        source -> newest(source.metadata(), source.planner().partitions(), sampling.sample), spec);
                 SinkProvider provider = opts.sinks.provider(p.sink().type()).orElseThrow();
-                report(p, sample, spec);
                 for (TableBatch t : sample.tables().values()) {
                     if (opts.json()) {
                         json.add(tableJson(p, t.table(), t.columns(), sample));
@@ -119,13 +125,8 @@ final class SchemaCommand {
             for (PipelineSpec p : opts.selected(m)) {
                 SinkProvider provider = opts.sinks.provider(p.sink().type()).orElseThrow();
                 Map<TopicPartition, Long> stored = provider.readOffsets(p.sink().config(), p.name());
-                SchemaSampler.Sample sample;
-                try (SourceSession source = SourceSession.open(p)) {
-                    ReadPlan plan = source.planner().plan(stored);
-                    sample = SchemaSampler.sample(p, source.consumer(), limited(plan.ranges(), sampling.sample), sampling.sample,
-                            Duration.ofSeconds(sampling.waitSeconds));
-                }
-                report(p, sample, spec);
+                SchemaSampler.Sample sample = sampling.sample(p,
+                        source -> limited(source.planner().plan(stored).ranges(), sampling.sample), spec);
                 for (TableBatch t : sample.tables().values()) {
                     Optional<List<Column>> current = provider.readColumns(p.sink().config(), t.table());
                     Map<String, Object> row = new LinkedHashMap<>();

@@ -73,13 +73,12 @@ public abstract class EventEncoder {
             };
         }
         SchemaRegistryClient client = registry.orElseThrow(() -> new IllegalArgumentException(format.word() + " needs a schema registry"));
+        String schema = schemaText(format);
         return switch (format) {
-            case AVRO -> new AvroEncoder(client.register(subject, SchemaType.AVRO, schemaText(format), List.of()),
-                    new Schema.Parser().parse(schemaText(format)));
-            case PROTOBUF -> new ProtobufEncoder(client.register(subject, SchemaType.PROTOBUF, schemaText(format), List.of()),
-                    schemaText(format));
+            case AVRO -> new AvroEncoder(client.register(subject, SchemaType.AVRO, schema, List.of()), new Schema.Parser().parse(schema));
+            case PROTOBUF -> new ProtobufEncoder(client.register(subject, SchemaType.PROTOBUF, schema, List.of()), schema);
             case JSON_SCHEMA -> {
-                int id = client.register(subject, SchemaType.JSON, schemaText(format), List.of());
+                int id = client.register(subject, SchemaType.JSON, schema, List.of());
                 yield new EventEncoder() {
                     @Override
                     public int schemaId() {
