@@ -3,7 +3,6 @@ package io.sluice.format;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.manifest.SourceOptions.NestedMode;
 import io.sluice.schema.Row;
@@ -39,16 +38,8 @@ final class JsonDecoder implements Decoder {
                 throw new DecodeException("unexpected content after the JSON object at byte "
                         + p.currentTokenLocation().getByteOffset());
             }
-        } catch (JsonProcessingException e) {
-            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            String reason = firstLine(e.getOriginalMessage());
-            int marker = reason.indexOf(" (start marker at");
-            if (marker > 0) {
-                reason = reason.substring(0, marker);
-            }
-            throw new DecodeException("not valid JSON: " + reason + (at >= 0 ? " at byte " + at : ""));
         } catch (IOException e) {
-            throw new DecodeException("not valid JSON: " + firstLine(e.getMessage()));
+            throw JsonFields.notValidJson(e);
         }
     }
 
@@ -64,13 +55,5 @@ final class JsonDecoder implements Decoder {
             case VALUE_NULL -> "null";
             default -> p.getText();
         };
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable input";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -142,4 +142,27 @@ public final class JsonFields {
         }
         return w.toString();
     }
+
+    /** What is wrong with a payload Jackson could not read, with the byte where it stopped. */
+    public static DecodeException notValidJson(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+            long at = j.getLocation() == null ? -1 : j.getLocation().getByteOffset();
+            String reason = firstLine(j.getOriginalMessage());
+            int marker = reason.indexOf(" (start marker at");
+            if (marker > 0) {
+                reason = reason.substring(0, marker);
+            }
+            return new DecodeException("not valid JSON: " + reason + (at >= 0 ? " at byte " + at : ""));
+        }
+        return new DecodeException("not valid JSON: " + firstLine(e.getMessage()));
+    }
+
+    /** The first line of a message, for errors that must stay on one line. */
+    public static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable input";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
 }

@@ -3,7 +3,6 @@ package io.sluice.format.jsonschema;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.sluice.format.DecodeException;
@@ -140,18 +139,10 @@ final class RowReader {
             }
         } catch (PathException e) {
             throw new DecodeException(e.describe());
-        } catch (JsonProcessingException e) {
-            long at = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            String reason = firstLine(e.getOriginalMessage());
-            int marker = reason.indexOf(" (start marker at");
-            if (marker > 0) {
-                reason = reason.substring(0, marker);
-            }
-            throw new DecodeException("not valid JSON: " + reason + (at >= 0 ? " at byte " + at : ""));
         } catch (IOException e) {
-            throw new DecodeException("not valid JSON: " + firstLine(e.getMessage()));
+            throw JsonFields.notValidJson(e);
         } catch (NumberFormatException e) { // Jackson's limits on numbers, met by an undeclared property
-            throw new DecodeException("a number in the value is out of range: " + firstLine(e.getMessage()));
+            throw new DecodeException("a number in the value is out of range: " + JsonFields.firstLine(e.getMessage()));
         }
         for (int i = 0; i < slots.length; i++) {
             row.put(slotNames[i], slots[i], slotTypes[i]);
@@ -374,13 +365,5 @@ final class RowReader {
         if (t != JsonToken.START_OBJECT) {
             throw new PathException(Scalars.show(p, t) + " is not an object");
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable input";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
