@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.pipeline.OffsetConflictException;
+import io.sluice.pipeline.CheckFailedException;
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 
@@ -14,7 +14,7 @@ final class ExitCodes {
     private ExitCodes() {}
 
     static int of(SluiceException e) {
-        if (e instanceof OffsetConflictException) {
+        if (e instanceof CheckFailedException) {
             return STOPPED_BY_CHECK;
         }
         return e.stage() == Stage.MANIFEST ? INVALID : FAILURE;

@@ -5,6 +5,7 @@ import io.sluice.manifest.ManifestLoader;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.manifest.Problem;
 import io.sluice.manifest.ManifestException;
+import io.sluice.sink.Positions;
 import io.sluice.sink.SinkRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,12 @@ final class ManifestOptions {
     enum OutputFormat { text, json }
 
     final SinkRegistry sinks = SinkRegistry.load();
+
+    /** What the pipeline's sink holds, read without changing anything, through the pipeline's topic-to-table mapping. */
+    Positions positions(PipelineSpec p) {
+        return Positions.of(sinks.provider(p.sink().type()).orElseThrow().readPositions(p.sink().config(), p.name()),
+                p.sink().config());
+    }
 
     Manifest load() {
         return new ManifestLoader(System.getenv(), sinks).load(manifest);

@@ -5,6 +5,7 @@ import io.sluice.manifest.PipelineSpec;
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 import io.sluice.sink.Sink;
+import io.sluice.sink.TablePosition;
 import io.sluice.sink.SinkProvider;
 import io.sluice.source.TopicMetadata;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ final class OffsetsCommand {
             Manifest m = opts.load();
             List<Map<String, Object>> rows = new ArrayList<>();
             for (PipelineSpec p : opts.selected(m)) {
-                Map<TopicPartition, Long> stored = provider(opts, p).readOffsets(p.sink().config(), p.name());
+                Map<TopicPartition, Long> stored = opts.positions(p).nextOffsets();
                 try (SourceSession source = SourceSession.open(p)) {
                     List<TopicPartition> live = source.planner().partitions();
                     TreeSet<TopicPartition> parts = new TreeSet<>(ORDER);
@@ -59,6 +60,7 @@ final class OffsetsCommand {
                         row.put("pipeline", p.name());
                         row.put("topic", tp.topic());
                         row.put("partition", tp.partition());
+                        row.put("table", p.sink().config().targetFor(tp.topic()));
                         row.put("stored_offset", s);
                         row.put("end_offset", e);
                         row.put("lag", e == null ? null : e - (s == null ? 0 : s));
@@ -70,7 +72,7 @@ final class OffsetsCommand {
                 spec.commandLine().getOut().println(Json.write(rows));
             } else {
                 Table.print(spec.commandLine().getOut(), rows,
-                        List.of("pipeline", "topic", "partition", "stored_offset", "end_offset", "lag"));
+                        List.of("pipeline", "topic", "partition", "table", "stored_offset", "end_offset", "lag"));
             }
             return ExitCodes.OK;
         }
@@ -105,19 +107,27 @@ final class OffsetsCommand {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             List<Map<String, Object>> rows = new ArrayList<>();
-            Map<PipelineSpec, Map<TopicPartition, Long>> changes = new LinkedHashMap<>();
+            Map<PipelineSpec, List<TablePosition>> changes = new LinkedHashMap<>();
             for (PipelineSpec p : opts.selected(m)) {
-                Map<TopicPartition, Long> stored = provider(opts, p).readOffsets(p.sink().config(), p.name());
+                Map<TopicPartition, Long> stored = opts.positions(p).nextOffsets();
                 Map<TopicPartition, Long> wanted;
+                Map<String, String> ids;
                 try (SourceSession source = SourceSession.open(p)) {
-                    wanted = resolve(source.metadata(), source.planner().partitions());
+                    List<TopicPartition> parts = source.planner().partitions();
+                    wanted = resolve(source.metadata(), parts);
+                    ids = source.metadata().topicIds(parts.stream().map(TopicPartition::topic).distinct().toList());
                 }
-                changes.put(p, wanted);
+                List<TablePosition> positions = new ArrayList<>();
+                // the current topic id goes with the new offsets: they count the records of the topic as it is now
+                wanted.forEach((tp, o) -> positions.add(new TablePosition(p.sink().config().targetFor(tp.topic()), tp, o,
+                        java.util.Optional.ofNullable(ids.get(tp.topic())))));
+                changes.put(p, positions);
                 wanted.entrySet().stream().sorted(Map.Entry.comparingByKey(ORDER)).forEach(e -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("pipeline", p.name());
                     row.put("topic", e.getKey().topic());
                     row.put("partition", e.getKey().partition());
+                    row.put("table", p.sink().config().targetFor(e.getKey().topic()));
                     row.put("stored_offset", stored.get(e.getKey()));
                     row.put("new_offset", e.getValue());
                     rows.add(row);
@@ -126,15 +136,15 @@ final class OffsetsCommand {
             if (opts.json()) {
                 out.println(Json.write(Map.of("applied", yes, "changes", rows)));
             } else {
-                Table.print(out, rows, List.of("pipeline", "topic", "partition", "stored_offset", "new_offset"));
+                Table.print(out, rows, List.of("pipeline", "topic", "partition", "table", "stored_offset", "new_offset"));
             }
             if (!yes) {
                 err.println("sluice: not applied: add --yes to move the stored offsets as shown");
                 return ExitCodes.INVALID;
             }
-            for (Map.Entry<PipelineSpec, Map<TopicPartition, Long>> c : changes.entrySet()) {
+            for (Map.Entry<PipelineSpec, List<TablePosition>> c : changes.entrySet()) {
                 try (Sink sink = provider(opts, c.getKey()).open(c.getKey().sink().config(), c.getKey().name())) {
-                    sink.storeOffsets(c.getValue());
+                    sink.storePositions(c.getValue());
                 }
             }
             err.println("sluice: stored offsets moved for " + rows.size() + " partitions");

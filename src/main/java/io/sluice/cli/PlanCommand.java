@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.manifest.Manifest;
 import io.sluice.manifest.PipelineSpec;
+import io.sluice.sink.Positions;
 import io.sluice.source.PartitionRange;
 import io.sluice.source.ReadPlan;
 import java.io.PrintWriter;
@@ -30,10 +31,10 @@ final class PlanCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (PipelineSpec p : opts.selected(m)) {
-            Map<TopicPartition, Long> stored = opts.sinks.provider(p.sink().type()).orElseThrow()
-                    .readOffsets(p.sink().config(), p.name());
+            Positions positions = opts.positions(p);
+            Map<TopicPartition, Long> stored = positions.nextOffsets();
             try (SourceSession source = SourceSession.open(p)) {
-                ReadPlan plan = source.planner().plan(stored);
+                ReadPlan plan = source.plan(positions);
                 warnings.addAll(plan.warnings());
                 for (PartitionRange r : plan.ranges()) {
                     Map<String, Object> row = new LinkedHashMap<>();

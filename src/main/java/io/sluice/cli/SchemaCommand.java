@@ -124,9 +124,9 @@ final class SchemaCommand {
             int exit = ExitCodes.OK;
             for (PipelineSpec p : opts.selected(m)) {
                 SinkProvider provider = opts.sinks.provider(p.sink().type()).orElseThrow();
-                Map<TopicPartition, Long> stored = provider.readOffsets(p.sink().config(), p.name());
+                io.sluice.sink.Positions stored = opts.positions(p);
                 SchemaSampler.Sample sample = sampling.sample(p,
-                        source -> limited(source.planner().plan(stored).ranges(), sampling.sample), spec);
+                        source -> limited(source.plan(stored).ranges(), sampling.sample), spec);
                 for (TableBatch t : sample.tables().values()) {
                     Optional<List<Column>> current = provider.readColumns(p.sink().config(), t.table());
                     Map<String, Object> row = new LinkedHashMap<>();

@@ -1,7 +1,12 @@
 package io.sluice.cli;
 
 import io.sluice.manifest.PipelineSpec;
+import io.sluice.sink.Positions;
+import io.sluice.sink.TargetCollisions;
 import io.sluice.source.BoundaryPlanner;
+import io.sluice.source.ReadPlan;
+import java.util.ArrayList;
+import java.util.List;
 import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.KafkaClients;
 import io.sluice.source.TopicMetadata;
@@ -27,11 +32,28 @@ final class SourceSession implements AutoCloseable {
     }
 
     TopicMetadata metadata() {
-        return new ConsumerMetadata(consumer, spec.source().connection().timeout(), spec.source().connection().bootstrapServers());
+        return new ConsumerMetadata(consumer, spec.source().connection());
     }
 
     BoundaryPlanner planner() {
         return new BoundaryPlanner(metadata(), spec.source().topics(), spec.source().options());
+    }
+
+    /**
+     * The plan the next run would make from {@code stored}, with the checks a run makes before reading (recreated
+     * topics, topics colliding in one table); the warnings include tables shared with other pipelines.
+     */
+    ReadPlan plan(Positions stored) {
+        ReadPlan plan = planner().plan(stored.nextOffsets(), stored.topicIds());
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        plan.ranges().forEach(r -> topics.add(r.partition().topic()));
+        TargetCollisions.check(topics, stored, spec.sink().config());
+        if (!spec.source().options().resumeFromStored()) {
+            return plan;
+        }
+        List<String> warnings = new ArrayList<>(stored.sharedWith(spec.name()));
+        warnings.addAll(plan.warnings());
+        return new ReadPlan(plan.ranges(), plan.stored(), plan.highWatermarks(), plan.topicIds(), warnings);
     }
 
     @Override

@@ -14,6 +14,9 @@ import io.sluice.schema.TableBatch;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
 import io.sluice.sink.SinkConfig;
+import io.sluice.sink.Positions;
+import io.sluice.sink.TablePosition;
+import io.sluice.sink.TargetCollisions;
 import io.sluice.source.BoundaryPlanner;
 import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.PartitionReader;
@@ -46,6 +49,8 @@ public final class PipelineRunner {
     private final RunListener listener;
     private final StopSignal stop;
     private final Map<String, String> tableOfTopic = new HashMap<>();
+    /** Kafka's id of each topic read, stored with its positions so a recreated topic is recognised. */
+    private final Map<String, String> topicIds = new HashMap<>();
     /** Each table's columns as the sink will hold them once the batches handed over are committed. */
     private final Map<String, Optional<List<Column>>> tableColumns = new HashMap<>();
     private RecordDecoder decoder;
@@ -65,10 +70,16 @@ public final class PipelineRunner {
         long started = System.nanoTime();
         SourceOptions options = spec.source().options();
         BoundaryPlanner planner = new BoundaryPlanner(
-                new ConsumerMetadata(consumer, spec.source().connection().timeout(), spec.source().connection().bootstrapServers()),
-                spec.source().topics(), options);
-        Map<TopicPartition, Long> committed = new HashMap<>(sink.committedOffsets());
-        ReadPlan plan = planner.plan(committed);
+                new ConsumerMetadata(consumer, spec.source().connection()), spec.source().topics(), options);
+        Positions positions = Positions.of(sink.positions(), sinkConfig);
+        Map<TopicPartition, Long> committed = new HashMap<>(positions.nextOffsets());
+        Map<String, String> storedTopicIds = positions.topicIds();
+        ReadPlan plan = planner.plan(committed, storedTopicIds);
+        TargetCollisions.check(topics(plan), positions, sinkConfig);
+        topicIds.putAll(plan.topicIds());
+        if (options.resumeFromStored()) {
+            positions.sharedWith(spec.name()).forEach(listener::warning);
+        }
         plan.warnings().forEach(listener::warning);
         listener.planned(plan);
         if (plan.ranges().isEmpty()) {
@@ -116,15 +127,19 @@ public final class PipelineRunner {
                     // the previous batch must be durable before this one is handed over: commits stay in order
                     completed(committer.await(), totals, planned, reader, started);
                     Map<String, List<SchemaChange>> changes = evolve(batch);
-                    committer.submit(new Batch(batch.tables().values(), next, changes), new Committed(batch, next));
+                    committer.submit(new Batch(batch.tables().values(), positions(next), changes), new Committed(batch, next));
                     committed.putAll(next);
                 }
                 if (stop.stopped() || reader.done()) {
                     break;
                 }
                 if (continuous && System.nanoTime() >= nextRefresh) {
-                    ReadPlan more = planner.planNew(reader.known(), committed);
+                    ReadPlan more = planner.planNew(reader.known(), committed, storedTopicIds);
                     if (!more.ranges().isEmpty()) {
+                        java.util.Set<String> all = new java.util.TreeSet<>(topics(more));
+                        reader.known().forEach(p -> all.add(p.topic()));
+                        TargetCollisions.check(all, positions, sinkConfig);
+                        topicIds.putAll(more.topicIds());
                         LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
                         reader.add(more.ranges());
                         listener.planned(more);
@@ -174,6 +189,20 @@ public final class PipelineRunner {
                         Evolution.VARIANT_PREFIX + "*");
             }
         }
+        return out;
+    }
+
+    private static java.util.Set<String> topics(ReadPlan plan) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        plan.ranges().forEach(r -> out.add(r.partition().topic()));
+        return out;
+    }
+
+    /** The batch's next offsets as positions of the tables their topics feed. */
+    private List<TablePosition> positions(Map<TopicPartition, Long> next) {
+        List<TablePosition> out = new java.util.ArrayList<>(next.size());
+        next.forEach((tp, offset) -> out.add(new TablePosition(tableOfTopic.computeIfAbsent(tp.topic(), sinkConfig::targetFor), tp,
+                offset, Optional.ofNullable(topicIds.get(tp.topic())))));
         return out;
     }
 

@@ -8,6 +8,15 @@ public interface SinkConfig {
     /** The target (table, path, topic) records of {@code topic} go to; shown by {@code plan}. */
     String targetFor(String topic);
 
+    /**
+     * Whether {@link #targetFor} gives each topic a target of its own (a template such as {@code {topic}}) and
+     * the manifest did not say that topics whose names map to one target may share it. Then two such topics are
+     * a name collision, refused before anything is read ({@link TargetCollisions}).
+     */
+    default boolean targetPerTopic() {
+        return false;
+    }
+
     /** Where the data lands (a file, directory or URL), for messages; empty when there is nothing to show. */
     default String location() {
         return "";

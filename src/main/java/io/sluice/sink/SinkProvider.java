@@ -23,10 +23,11 @@ public interface SinkProvider {
     Sink open(SinkConfig config, String pipelineName);
 
     /**
-     * The next offsets stored for the pipeline, read without creating or changing anything (for {@code plan}
-     * and {@code offsets show}); empty when the target does not exist yet.
+     * Every position the target holds, as {@link Sink#positions()} would return it, read without creating or
+     * changing anything (for {@code plan}, {@code offsets show} and {@code schema diff}); empty when the target
+     * does not exist yet. {@code pipelineName} lets a sink read positions it stored in an older layout.
      */
-    java.util.Map<org.apache.kafka.common.TopicPartition, Long> readOffsets(SinkConfig config, String pipelineName);
+    java.util.List<StoredPosition> readPositions(SinkConfig config, String pipelineName);
 
     /**
      * A table's columns, read without creating or changing anything (for {@code schema diff}); empty when the

@@ -53,21 +53,39 @@ public final class BoundaryPlanner {
         return out;
     }
 
-    /** Plans the whole run from the stored offsets. */
+    /** Plans the whole run from the stored offsets, with no topic ids to check them against. */
     public ReadPlan plan(Map<TopicPartition, Long> stored) {
-        return planFor(partitions(), stored, options.readMode());
+        return plan(stored, Map.of());
+    }
+
+    /**
+     * Plans the whole run from the stored offsets. {@code storedTopicIds} are the Kafka topic ids the offsets were
+     * stored for: a topic whose id differs was deleted and recreated, and its stored offsets name other records.
+     */
+    public ReadPlan plan(Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds) {
+        return planFor(partitions(), stored, storedTopicIds, options.readMode());
+    }
+
+    /** Plans partitions that appeared while running continuously, with no topic ids to check. */
+    public ReadPlan planNew(Set<TopicPartition> known, Map<TopicPartition, Long> stored) {
+        return planNew(known, stored, Map.of());
     }
 
     /** Plans partitions that appeared while running continuously (new topics or partitions). */
-    public ReadPlan planNew(Set<TopicPartition> known, Map<TopicPartition, Long> stored) {
+    public ReadPlan planNew(Set<TopicPartition> known, Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds) {
         List<TopicPartition> fresh = partitions().stream().filter(p -> !known.contains(p)).toList();
-        return planFor(fresh, stored, new ReadMode.Continuous());
+        return planFor(fresh, stored, storedTopicIds, new ReadMode.Continuous());
     }
 
-    private ReadPlan planFor(List<TopicPartition> parts, Map<TopicPartition, Long> stored, ReadMode mode) {
+    private ReadPlan planFor(List<TopicPartition> parts, Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds,
+            ReadMode mode) {
         List<String> warnings = new ArrayList<>();
         if (parts.isEmpty()) {
-            return new ReadPlan(List.of(), stored, Map.of(), warnings);
+            return new ReadPlan(List.of(), stored, Map.of(), Map.of(), warnings);
+        }
+        Map<String, String> topicIds = metadata.topicIds(parts.stream().map(TopicPartition::topic).distinct().toList());
+        if (options.resumeFromStored()) {
+            checkTopicIds(topicIds, storedTopicIds);
         }
         Map<TopicPartition, Long> begin = metadata.beginningOffsets(parts);
         Map<TopicPartition, Long> end = metadata.endOffsets(parts);
@@ -121,7 +139,25 @@ public final class BoundaryPlanner {
             long e = Math.max(s, ends.get(p));
             ranges.add(new PartitionRange(p, s, e));
         }
-        return new ReadPlan(ranges, stored, end, warnings);
+        return new ReadPlan(ranges, stored, end, topicIds, warnings);
+    }
+
+    private static void checkTopicIds(Map<String, String> current, Map<String, String> stored) {
+        List<String> recreated = new ArrayList<>();
+        current.forEach((topic, id) -> {
+            String was = stored.get(topic);
+            if (was != null && !was.equals(id)) {
+                recreated.add(topic + " (stored for topic id " + was + ", now " + id + ")");
+            }
+        });
+        if (!recreated.isEmpty()) {
+            recreated.sort(null);
+            throw new OffsetConflictException("topic" + (recreated.size() > 1 ? "s " : " ") + String.join(", ", recreated)
+                    + (recreated.size() > 1 ? " were" : " was") + " deleted and recreated since the stored offsets were committed;"
+                    + " they count records of the old topic, so reading on from them would skip or mix records."
+                    + " Read the new topic from its start with `sluice offsets reset <manifest> --to earliest --yes`"
+                    + " (or --to latest to skip what it holds), then run again.");
+        }
     }
 
     private Map<TopicPartition, Long> initialPositions(List<TopicPartition> parts, Map<TopicPartition, Long> begin,

@@ -10,7 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import io.sluice.manifest.KafkaConnection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -21,11 +29,50 @@ public final class ConsumerMetadata implements TopicMetadata {
     private final Consumer<?, ?> consumer;
     private final Duration timeout;
     private final String bootstrap;
+    private final KafkaConnection connection;
 
-    public ConsumerMetadata(Consumer<?, ?> consumer, Duration timeout, String bootstrap) {
+    public ConsumerMetadata(Consumer<?, ?> consumer, KafkaConnection connection) {
         this.consumer = consumer;
-        this.timeout = timeout;
-        this.bootstrap = bootstrap;
+        this.timeout = connection.timeout();
+        this.bootstrap = connection.bootstrapServers();
+        this.connection = connection;
+    }
+
+    /** Topic ids need the admin API: a short-lived admin client per call (once per plan or topic refresh). */
+    @Override
+    public Map<String, String> topicIds(Collection<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        try (Admin admin = KafkaClients.admin(connection)) {
+            Map<String, KafkaFuture<TopicDescription>> found = admin.describeTopics(topics,
+                    new DescribeTopicsOptions().timeoutMs((int) timeout.toMillis())).topicNameValues();
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> e : found.entrySet()) {
+                try {
+                    out.put(e.getKey(), e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS).topicId().toString());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw connectFailure("describe topic " + e.getKey(), ex.getCause());
+                    }
+                } catch (java.util.concurrent.TimeoutException ex) {
+                    throw new SluiceException(Stage.CONNECT, "cannot reach Kafka at " + bootstrap + ": could not describe topic "
+                            + e.getKey() + " within " + timeout.toMillis() + " ms (source.connection.timeout_ms)", ex);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new SluiceException(Stage.CONNECT, "interrupted while describing topic " + e.getKey(), ex);
+                }
+            }
+        }
+        return out;
+    }
+
+    private SluiceException connectFailure(String what, Throwable cause) {
+        if (cause instanceof TimeoutException) {
+            return new SluiceException(Stage.CONNECT, "cannot reach Kafka at " + bootstrap + ": could not " + what
+                    + " within " + timeout.toMillis() + " ms (source.connection.timeout_ms)", cause);
+        }
+        return new SluiceException(Stage.CONNECT, "Kafka at " + bootstrap + " failed to " + what + ": " + cause.getMessage(), cause);
     }
 
     @Override

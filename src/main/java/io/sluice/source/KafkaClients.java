@@ -5,6 +5,8 @@ import io.sluice.manifest.SourceOptions;
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -16,6 +18,20 @@ public final class KafkaClients {
 
     /** Properties for a consumer that Sluice positions itself (no auto commit, read committed). */
     public static Properties consumerProperties(KafkaConnection c, SourceOptions o) {
+        Properties p = connectionProperties(c);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(o.batchSize(), 10_000)));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        o.groupId().ifPresent(g -> p.put(ConsumerConfig.GROUP_ID_CONFIG, g));
+        p.putAll(c.properties().values());
+        return p;
+    }
+
+    /** Address, security and timeouts, shared by every client Sluice makes on a connection. */
+    private static Properties connectionProperties(KafkaConnection c) {
         Properties p = new Properties();
         p.put("bootstrap.servers", c.bootstrapServers());
         p.put("client.id", c.clientId());
@@ -34,15 +50,25 @@ public final class KafkaClients {
         long timeout = c.timeout().toMillis();
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout);
         p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout, 30_000));
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(o.batchSize(), 10_000)));
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-        o.groupId().ifPresent(g -> p.put(ConsumerConfig.GROUP_ID_CONFIG, g));
-        p.putAll(c.properties().values());
         return p;
+    }
+
+    /** An admin client on the same connection, for metadata a consumer cannot give (topic ids). */
+    public static Admin admin(KafkaConnection c) {
+        Properties all = connectionProperties(c);
+        all.putAll(c.properties().values());
+        Properties p = new Properties();
+        all.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains((String) k)) {
+                p.put(k, v);
+            }
+        });
+        try {
+            return Admin.create(p);
+        } catch (KafkaException e) {
+            String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            throw new SluiceException(Stage.CONNECT, "cannot create a Kafka admin client for " + c.bootstrapServers() + ": " + cause, e);
+        }
     }
 
     public static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection c, SourceOptions o) {

@@ -9,14 +9,16 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param stored         the offsets stored in the sink when the plan was made
  * @param highWatermarks per partition, the end offset (last stable offset) at planning time
+ * @param topicIds       per topic planned, Kafka's topic id at planning time (empty when it cannot be told)
  * @param warnings       things the user should know, such as records lost to retention before they were read
  */
 public record ReadPlan(List<PartitionRange> ranges, Map<TopicPartition, Long> stored,
-        Map<TopicPartition, Long> highWatermarks, List<String> warnings) {
+        Map<TopicPartition, Long> highWatermarks, Map<String, String> topicIds, List<String> warnings) {
     public ReadPlan {
         ranges = List.copyOf(ranges);
         stored = Map.copyOf(stored);
         highWatermarks = Map.copyOf(highWatermarks);
+        topicIds = Map.copyOf(topicIds);
         warnings = List.copyOf(warnings);
     }
 

@@ -15,6 +15,14 @@ public interface TopicMetadata {
     /** End offsets: the last stable offset, since Sluice reads committed records only. */
     Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions);
 
+    /**
+     * Kafka's id of each topic that exists (a topic deleted and recreated under the same name gets a new one);
+     * topics the cluster does not know are absent. An implementation that cannot tell returns an empty map.
+     */
+    default Map<String, String> topicIds(Collection<String> topics) {
+        return Map.of();
+    }
+
     /** The first offset whose timestamp is at or after {@code epochMillis}, or null when there is none. */
     Map<TopicPartition, Long> offsetsForTime(Collection<TopicPartition> partitions, long epochMillis);
 }

@@ -12,6 +12,8 @@ import io.sluice.schema.SchemaChange;
 import io.sluice.schema.TableBatch;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
+import io.sluice.sink.StoredPosition;
+import io.sluice.sink.TablePosition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -33,13 +35,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes batches through DuckDB's Appender inside one transaction that also upserts the pipeline's rows in
- * {@code main._sluice_offsets}; DuckDB's WAL makes that transaction all-or-nothing across a crash.
+ * Writes batches through DuckDB's Appender inside one transaction that also upserts the batch's positions (per
+ * table and partition) in {@code main._sluice_offsets}; DuckDB's WAL makes that transaction all-or-nothing across a
+ * crash.
  */
 final class DuckDbSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbSink.class);
     static final String OFFSETS_TABLE = "main._sluice_offsets";
     static final String HISTORY_TABLE = "main._sluice_schema_history";
+    /** Where offsets stored per pipeline (before positions per table) wait until their pipeline runs again. */
+    static final String LEGACY_OFFSETS_TABLE = "main._sluice_offsets_v1";
 
     private final DuckDbSinkConfig config;
     private final String pipeline;
@@ -73,14 +78,9 @@ final class DuckDbSink implements Sink {
         }
         DuckDbSink sink = new DuckDbSink(config, pipeline, conn);
         try (Statement st = conn.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (pipeline VARCHAR NOT NULL, topic VARCHAR NOT NULL,"
-                    + " \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL,"
-                    + " PRIMARY KEY (pipeline, topic, \"partition\"))");
-            st.execute("CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " (pipeline VARCHAR NOT NULL, table_schema VARCHAR NOT NULL,"
-                    + " table_name VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL, change VARCHAR NOT NULL, column_name VARCHAR,"
-                    + " old_type VARCHAR, new_type VARCHAR NOT NULL, schema_id INTEGER)");
             st.execute("SET checkpoint_threshold = '" + config.checkpointThreshold() + "'");
             st.execute("SET memory_limit = '" + config.memoryLimit() + "'");
+            sink.prepare();
             if (!config.schema().equals("main")) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(config.schema()));
             }
@@ -91,20 +91,96 @@ final class DuckDbSink implements Sink {
         return sink;
     }
 
-    static Map<TopicPartition, Long> readOffsets(DuckDbSinkConfig config, String pipeline) {
+    /**
+     * Creates the positions and history tables, and moves this pipeline's offsets from the layout before positions
+     * were kept per table (one row per pipeline and partition) into the table its topic maps to.
+     */
+    private void prepare() throws SQLException {
+        boolean legacy = hasTable(LEGACY_OFFSETS_TABLE) || (hasTable("_sluice_offsets") && !hasColumn("_sluice_offsets", "table_name"));
+        begin();
+        try {
+            if (hasTable("_sluice_offsets") && !hasColumn("_sluice_offsets", "table_name")) {
+                execute("ALTER TABLE " + OFFSETS_TABLE + " RENAME TO " + LEGACY_OFFSETS_TABLE.substring("main.".length()));
+            }
+            execute("CREATE TABLE IF NOT EXISTS " + OFFSETS_TABLE + " (table_schema VARCHAR NOT NULL, table_name VARCHAR NOT NULL,"
+                    + " topic VARCHAR NOT NULL, \"partition\" INTEGER NOT NULL, next_offset BIGINT NOT NULL, topic_id VARCHAR,"
+                    + " pipeline VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL,"
+                    + " PRIMARY KEY (table_schema, table_name, topic, \"partition\"))");
+            execute("CREATE TABLE IF NOT EXISTS " + HISTORY_TABLE + " (pipeline VARCHAR NOT NULL, table_schema VARCHAR NOT NULL,"
+                    + " table_name VARCHAR NOT NULL, changed_at TIMESTAMP NOT NULL, change VARCHAR NOT NULL, column_name VARCHAR,"
+                    + " old_type VARCHAR, new_type VARCHAR NOT NULL, schema_id INTEGER)");
+            if (legacy) {
+                List<TablePosition> moved = legacyPositions(LEGACY_OFFSETS_TABLE);
+                if (!moved.isEmpty()) {
+                    upsertPositions(moved);
+                    try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + LEGACY_OFFSETS_TABLE + " WHERE pipeline = ?")) {
+                        ps.setString(1, pipeline);
+                        ps.executeUpdate();
+                    }
+                    LOG.info("moved the stored offsets of pipeline {} ({} partitions) into per-table positions", pipeline, moved.size());
+                }
+            }
+            execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    /** This pipeline's offsets in the layout before per-table positions, mapped to the tables their topics feed. */
+    private List<TablePosition> legacyPositions(String table) throws SQLException {
+        List<TablePosition> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT topic, \"partition\", next_offset FROM " + table + " WHERE pipeline = ?")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String topic = rs.getString(1);
+                    out.add(new TablePosition(config.targetFor(topic), new TopicPartition(topic, rs.getInt(2)), rs.getLong(3),
+                            Optional.empty()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean hasTable(String name) throws SQLException {
+        try (ResultSet rs = conn.getMetaData().getTables(null, "main", name.startsWith("main.") ? name.substring(5) : name, null)) {
+            return rs.next();
+        }
+    }
+
+    private boolean hasColumn(String table, String column) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM information_schema.columns"
+                + " WHERE table_schema = 'main' AND table_name = ? AND column_name = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static List<StoredPosition> readPositions(DuckDbSinkConfig config, String pipeline) {
         Path path = config.path().toAbsolutePath();
         if (!Files.exists(path)) {
-            return Map.of();
+            return List.of();
         }
         java.util.Properties ro = new java.util.Properties();
         ro.setProperty("duckdb.read_only", "true");
         try (DuckDBConnection conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path, ro)) {
-            try (ResultSet rs = conn.getMetaData().getTables(null, "main", "_sluice_offsets", null)) {
-                if (!rs.next()) {
-                    return Map.of();
-                }
+            DuckDbSink reader = new DuckDbSink(config, pipeline, conn);
+            List<StoredPosition> out = new ArrayList<>();
+            boolean current = reader.hasTable("_sluice_offsets") && reader.hasColumn("_sluice_offsets", "table_name");
+            if (current) {
+                out.addAll(reader.positions());
             }
-            return new DuckDbSink(config, pipeline, conn).committedOffsets();
+            String legacy = current ? (reader.hasTable(LEGACY_OFFSETS_TABLE) ? LEGACY_OFFSETS_TABLE : null)
+                    : (reader.hasTable("_sluice_offsets") ? OFFSETS_TABLE : null);
+            if (legacy != null) {
+                reader.legacyPositions(legacy).forEach(p -> out.add(new StoredPosition(p, pipeline)));
+            }
+            return out;
         } catch (SQLException e) {
             String msg = firstLine(e.getMessage());
             throw new SluiceException(Stage.CONNECT, "cannot read DuckDB file " + config.path()
@@ -139,19 +215,19 @@ final class DuckDbSink implements Sink {
     }
 
     @Override
-    public Map<TopicPartition, Long> committedOffsets() {
-        Map<TopicPartition, Long> out = new HashMap<>();
-        try (PreparedStatement ps = conn.prepareStatement(
-                "SELECT topic, \"partition\", next_offset FROM " + OFFSETS_TABLE + " WHERE pipeline = ?")) {
-            ps.setString(1, pipeline);
+    public List<StoredPosition> positions() {
+        List<StoredPosition> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT table_name, topic, \"partition\", next_offset, topic_id, pipeline FROM "
+                + OFFSETS_TABLE + " WHERE table_schema = ?")) {
+            ps.setString(1, config.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                    out.add(new StoredPosition(new TablePosition(rs.getString(1), new TopicPartition(rs.getString(2), rs.getInt(3)),
+                            rs.getLong(4), Optional.ofNullable(rs.getString(5))), rs.getString(6)));
                 }
             }
-
         } catch (SQLException e) {
-            throw new SluiceException(Stage.OFFSETS, "cannot read stored offsets from " + config.path() + ": " + firstLine(e.getMessage()), e);
+            throw new SluiceException(Stage.OFFSETS, "cannot read stored positions from " + config.path() + ": " + firstLine(e.getMessage()), e);
         }
         return out;
     }
@@ -172,7 +248,7 @@ final class DuckDbSink implements Sink {
             current = HISTORY_TABLE;
             recordChanges(batch);
             current = OFFSETS_TABLE;
-            upsertOffsets(batch.nextOffsets());
+            upsertPositions(batch.positions());
             execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
             rollback();
@@ -182,10 +258,10 @@ final class DuckDbSink implements Sink {
     }
 
     @Override
-    public void storeOffsets(Map<TopicPartition, Long> nextOffsets) {
+    public void storePositions(List<TablePosition> positions) {
         try {
             begin();
-            upsertOffsets(nextOffsets);
+            upsertPositions(positions);
             execute("COMMIT");
         } catch (SQLException e) {
             rollback();
@@ -234,18 +310,22 @@ final class DuckDbSink implements Sink {
         }
     }
 
-    private void upsertOffsets(Map<TopicPartition, Long> next) throws SQLException {
-        if (next.isEmpty()) {
+    private void upsertPositions(List<TablePosition> positions) throws SQLException {
+        if (positions.isEmpty()) {
             return;
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + OFFSETS_TABLE
-                + " VALUES (?, ?, ?, ?, now()::TIMESTAMP) ON CONFLICT (pipeline, topic, \"partition\")"
-                + " DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at")) {
-            for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
-                ps.setString(1, pipeline);
-                ps.setString(2, e.getKey().topic());
-                ps.setInt(3, e.getKey().partition());
-                ps.setLong(4, e.getValue());
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP) ON CONFLICT (table_schema, table_name, topic, \"partition\")"
+                + " DO UPDATE SET next_offset = excluded.next_offset, topic_id = coalesce(excluded.topic_id, topic_id),"
+                + " pipeline = excluded.pipeline, updated_at = excluded.updated_at")) {
+            for (TablePosition p : positions) {
+                ps.setString(1, config.schema());
+                ps.setString(2, p.table());
+                ps.setString(3, p.partition().topic());
+                ps.setInt(4, p.partition().partition());
+                ps.setLong(5, p.nextOffset());
+                ps.setString(6, p.topicId().orElse(null));
+                ps.setString(7, pipeline);
                 ps.executeUpdate(); // not executeBatch: the driver wraps a batch in a transaction of its own
             }
         }

@@ -6,17 +6,23 @@ import java.nio.file.Path;
 
 /**
  * @param path          the database file (relative paths resolve against the working directory)
- * @param schema        the schema tables go to; offsets always live in {@code main._sluice_offsets}
+ * @param schema        the schema tables go to; positions always live in {@code main._sluice_offsets}
  * @param tableTemplate a table name, or a template with {@code {topic}} for one table per topic
  * @param checkpointThreshold WAL size at which DuckDB folds committed data into the database file; larger
  *                      values mean fewer rewrites of partly filled row groups, a longer WAL replay after a crash
  * @param memoryLimit   DuckDB's memory limit, so an ingest process stays bounded
+ * @param mergeTopics   topics whose names the template maps to one table may share it ({@code merge_topics: true})
  */
-record DuckDbSinkConfig(Path path, String schema, String tableTemplate, String checkpointThreshold, String memoryLimit)
-        implements SinkConfig {
+record DuckDbSinkConfig(Path path, String schema, String tableTemplate, String checkpointThreshold, String memoryLimit,
+        boolean mergeTopics) implements SinkConfig {
     @Override
     public String targetFor(String topic) {
         return tableTemplate.replace("{topic}", Names.safeIdentifier(topic));
+    }
+
+    @Override
+    public boolean targetPerTopic() {
+        return tableTemplate.contains("{topic}") && !mergeTopics;
     }
 
     @Override

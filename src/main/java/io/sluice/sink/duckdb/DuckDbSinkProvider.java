@@ -5,8 +5,7 @@ import io.sluice.sink.Sink;
 import io.sluice.sink.SinkConfig;
 import io.sluice.sink.SinkProvider;
 import java.nio.file.Path;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
+import io.sluice.sink.StoredPosition;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +40,8 @@ public final class DuckDbSinkProvider implements SinkProvider {
         }
         String checkpoint = size(node, "checkpoint_threshold", "1GB");
         String memory = size(node, "memory_limit", "2GB");
-        return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory);
+        boolean merge = node.bool("merge_topics", false);
+        return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory, merge);
     }
 
     private static String size(ConfigNode node, String key, String fallback) {
@@ -59,8 +59,8 @@ public final class DuckDbSinkProvider implements SinkProvider {
     }
 
     @Override
-    public Map<TopicPartition, Long> readOffsets(SinkConfig config, String pipelineName) {
-        return DuckDbSink.readOffsets((DuckDbSinkConfig) config, pipelineName);
+    public java.util.List<StoredPosition> readPositions(SinkConfig config, String pipelineName) {
+        return DuckDbSink.readPositions((DuckDbSinkConfig) config, pipelineName);
     }
 
     @Override
