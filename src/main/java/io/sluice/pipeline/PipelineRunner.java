@@ -134,6 +134,7 @@ public final class PipelineRunner {
                     break;
                 }
                 if (continuous && System.nanoTime() >= nextRefresh) {
+                    planner.checkStillSameTopics(topicIds);
                     ReadPlan more = planner.planNew(reader.known(), committed, storedTopicIds);
                     if (!more.ranges().isEmpty()) {
                         java.util.Set<String> all = new java.util.TreeSet<>(topics(more));

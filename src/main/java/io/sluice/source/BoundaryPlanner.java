@@ -142,6 +142,16 @@ public final class BoundaryPlanner {
         return new ReadPlan(ranges, stored, end, topicIds, warnings);
     }
 
+    /**
+     * Stops a continuous run whose topics were deleted and recreated while it read them ({@code known}: the ids
+     * read at planning time): the new topic's offsets count other records than the positions the run holds.
+     */
+    public void checkStillSameTopics(Map<String, String> known) {
+        if (!known.isEmpty()) {
+            checkTopicIds(metadata.topicIds(known.keySet()), known);
+        }
+    }
+
     private static void checkTopicIds(Map<String, String> current, Map<String, String> stored) {
         List<String> recreated = new ArrayList<>();
         current.forEach((topic, id) -> {

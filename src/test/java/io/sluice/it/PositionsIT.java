@@ -114,6 +114,46 @@ class PositionsIT {
         assertThat(Sluice.queryLong(db(), "select count(distinct _kafka_topic) from " + prefix + "_orders_v1")).isEqualTo(2);
     }
 
+    @Test
+    void aTableDroppedSinceSluiceCreatedItIsLoadedAgainFromTheStartWithAWarning() throws Exception {
+        String topic = Sluice.unique("dropped");
+        TestBroker.createTopic(topic, 1);
+        TestBroker.produceJson(topic, 1, 30, i -> "{\"i\":" + i + "}");
+        Path m = Sluice.manifest(dir, Manifests.duckdb("dropped", "topics: [" + topic + "]", "{}", "t"));
+        assertThat(sluice("run", m.toString()).exit()).isZero();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + db());
+                java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE t");
+        }
+        Sluice.Result r = sluice("run", m.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stderr()).contains("table main.t was dropped since Sluice created it", "read 30, written 30");
+        assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(30);
+        assertThat(sluice("run", m.toString()).stderr()).contains("read 0, written 0").doesNotContain("was dropped");
+    }
+
+    @Test
+    void aTopicRecreatedWhileAContinuousRunReadsItStopsTheRun() throws Exception {
+        String topic = Sluice.unique("live-recreate");
+        TestBroker.createTopic(topic, 1);
+        TestBroker.produceJson(topic, 1, 20, i -> "{\"i\":" + i + "}");
+        Path m = Sluice.manifest(dir, Manifests.duckdb("liverec", "topics: [" + topic + "]",
+                "{read_mode: continuous, batch_timeout_ms: 200, topic_refresh_ms: 300}", "t"));
+        Path log = dir.resolve("continuous.log");
+        Process p = Sluice.builder(dir, Map.of(), "run", m.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            TopicsAndModesIT.waitFor(() -> java.nio.file.Files.readString(log).contains("progress: 20 records"), p, log);
+            recreate(topic);
+            TestBroker.produceJson(topic, 1, 50, i -> "{\"i\":" + (100 + i) + "}");
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the run stops by itself").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String out = java.nio.file.Files.readString(log);
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).contains("topic " + topic + " (stored for topic id ", "was deleted and recreated");
+    }
+
     /** Deletes the topic and creates it again under the same name (a new topic id), waiting for the deletion to finish. */
     private static void recreate(String topic) throws Exception {
         TestBroker.admin().deleteTopics(Set.of(topic)).all().get();

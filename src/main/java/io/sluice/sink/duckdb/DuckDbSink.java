@@ -214,14 +214,28 @@ final class DuckDbSink implements Sink {
         return ddl.append("\n);").toString();
     }
 
+    /**
+     * Positions of a table that Sluice created and someone dropped since are left out (with a warning): the table no
+     * longer holds those records, so its partitions start again from {@code initial_position}. A table never created
+     * (every record so far skipped) keeps its positions.
+     */
     @Override
     public List<StoredPosition> positions() {
         List<StoredPosition> out = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT table_name, topic, \"partition\", next_offset, topic_id, pipeline FROM "
-                + OFFSETS_TABLE + " WHERE table_schema = ?")) {
+        java.util.TreeMap<String, Long> dropped = new java.util.TreeMap<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT o.table_name, o.topic, o.\"partition\", o.next_offset, o.topic_id,"
+                + " o.pipeline, t.table_name IS NULL AND EXISTS (SELECT 1 FROM " + HISTORY_TABLE + " h"
+                + "   WHERE h.table_schema = o.table_schema AND lower(h.table_name) = lower(o.table_name) AND h.change = 'create_table')"
+                + " FROM " + OFFSETS_TABLE + " o LEFT JOIN information_schema.tables t"
+                + "   ON t.table_schema = o.table_schema AND lower(t.table_name) = lower(o.table_name)"
+                + " WHERE o.table_schema = ?")) {
             ps.setString(1, config.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (rs.getBoolean(7)) {
+                        dropped.merge(rs.getString(1), 1L, Long::sum);
+                        continue;
+                    }
                     out.add(new StoredPosition(new TablePosition(rs.getString(1), new TopicPartition(rs.getString(2), rs.getInt(3)),
                             rs.getLong(4), Optional.ofNullable(rs.getString(5))), rs.getString(6)));
                 }
@@ -229,6 +243,8 @@ final class DuckDbSink implements Sink {
         } catch (SQLException e) {
             throw new SluiceException(Stage.OFFSETS, "cannot read stored positions from " + config.path() + ": " + firstLine(e.getMessage()), e);
         }
+        dropped.forEach((table, n) -> LOG.warn("table {}.{} was dropped since Sluice created it: its stored positions ({} partitions)"
+                + " are not used, so its records are read again from initial_position", config.schema(), table, n));
         return out;
     }
 
