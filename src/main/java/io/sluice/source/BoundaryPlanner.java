@@ -55,23 +55,29 @@ public final class BoundaryPlanner {
 
     /** Plans the whole run from the stored offsets. */
     public ReadPlan plan(Map<TopicPartition, Long> stored) {
-        return planFor(partitions(), stored, options.readMode());
+        return planFor(partitions(), stored, options.readMode(), false);
     }
 
-    /** Plans partitions that appeared while running continuously (new topics or partitions). */
+    /**
+     * Plans partitions that appeared while running continuously (new topics or partitions). They start at their
+     * stored offset or else at their earliest offset, whatever {@code initial_position} says: every record they
+     * hold was written after the run's first plan, so starting at {@code latest} would lose the records written
+     * between two refreshes.
+     */
     public ReadPlan planNew(Set<TopicPartition> known, Map<TopicPartition, Long> stored) {
         List<TopicPartition> fresh = partitions().stream().filter(p -> !known.contains(p)).toList();
-        return planFor(fresh, stored, new ReadMode.Continuous());
+        return planFor(fresh, stored, new ReadMode.Continuous(), true);
     }
 
-    private ReadPlan planFor(List<TopicPartition> parts, Map<TopicPartition, Long> stored, ReadMode mode) {
+    private ReadPlan planFor(List<TopicPartition> parts, Map<TopicPartition, Long> stored, ReadMode mode,
+            boolean appearedWhileRunning) {
         List<String> warnings = new ArrayList<>();
         if (parts.isEmpty()) {
             return new ReadPlan(List.of(), stored, Map.of(), warnings);
         }
         Map<TopicPartition, Long> begin = metadata.beginningOffsets(parts);
         Map<TopicPartition, Long> end = metadata.endOffsets(parts);
-        Map<TopicPartition, Long> initial = initialPositions(parts, begin, end);
+        Map<TopicPartition, Long> initial = appearedWhileRunning ? begin : initialPositions(parts, begin, end);
         Map<TopicPartition, Long> windowStart = mode instanceof ReadMode.TimeWindow w
                 ? resolve(metadata.offsetsForTime(parts, w.from().toEpochMilli()), end) : Map.of();
         Map<TopicPartition, Long> windowEnd = mode instanceof ReadMode.TimeWindow w && w.to().isPresent()
@@ -90,8 +96,7 @@ public final class BoundaryPlanner {
                 conflicts.add(p + " stored next offset " + s + " is beyond the end offset " + e);
                 continue;
             } else if (s < b) {
-                warnings.add(p + ": records " + s + ".." + (b - 1) + " were deleted by retention before they were read;"
-                        + " continuing at " + b);
+                warnings.add(retentionGap(p, s, b, b));
                 start = b;
             } else {
                 start = s;
@@ -122,6 +127,15 @@ public final class BoundaryPlanner {
             ranges.add(new PartitionRange(p, s, e));
         }
         return new ReadPlan(ranges, stored, end, warnings);
+    }
+
+    /**
+     * The warning for records {@code [fromNext, logStart)} deleted by retention before Sluice read them, the same
+     * at plan time and mid-run; reading goes on at {@code continueAt}.
+     */
+    public static String retentionGap(TopicPartition p, long fromNext, long logStart, long continueAt) {
+        return p + ": records " + fromNext + ".." + (logStart - 1) + " were deleted by retention before they were read;"
+                + " continuing at " + continueAt;
     }
 
     private Map<TopicPartition, Long> initialPositions(List<TopicPartition> parts, Map<TopicPartition, Long> begin,
