@@ -42,6 +42,15 @@ class SourceFaultsIT {
                 """.formatted(name, bootstrap, connectionExtra, topics, options);
     }
 
+    /** Waits for the run to end; one that does not is killed, so no test leaves a process behind. */
+    private static boolean ended(Process p) throws InterruptedException {
+        if (p.waitFor(60, TimeUnit.SECONDS)) {
+            return true;
+        }
+        p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        return false;
+    }
+
     private static long occurrences(String text, String part) {
         return text.split(Pattern.quote(part), -1).length - 1;
     }
@@ -66,12 +75,20 @@ class SourceFaultsIT {
                     + ", properties: {max.partition.fetch.bytes: 1024, fetch.max.bytes: 1024}", "topics: [" + topic + "]",
                     "{batch_size: 50}"));
             p = start(m, log);
-            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: "), p, log);
+            try {
+                TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: "), p, log);
+            } catch (AssertionError e) {
+                p.destroyForcibly();
+                throw e;
+            }
             lastCommitted = lastProgress(Files.readString(log));
             killedAt = System.nanoTime();
         }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the run ends; log:\n" + Files.readString(log)).isTrue();
+        boolean ended = ended(p);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        assertThat(ended).as("the run ends; log:\n" + Files.readString(log)).isTrue();
+        System.out.println("bounded run: broker gone -> exit " + p.exitValue() + " after " + tookMs + " ms, "
+                + lastCommitted + " records committed before");
         String out = Files.readString(log);
         assertThat(p.exitValue()).as(out).isEqualTo(1);
         assertThat(out).contains("sluice: cannot reach Kafka at " + bootstrap + ": no records arrived for ")
@@ -99,7 +116,12 @@ class SourceFaultsIT {
             Path m = Sluice.manifest(dir, manifest("gone_live", bootstrap, ", timeout_ms: 2000", "topics: [" + topic + "]",
                     "{read_mode: continuous, batch_timeout_ms: 200, topic_refresh_ms: 1000}"));
             p = start(m, log);
-            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 20 records"), p, log);
+            try {
+                TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 20 records"), p, log);
+            } catch (AssertionError e) {
+                p.destroyForcibly();
+                throw e;
+            }
         }
         try {
             TopicsAndModesIT.waitFor(() -> occurrences(Files.readString(log), "warning: unhealthy since ") >= 3, p, log);
@@ -113,7 +135,7 @@ class SourceFaultsIT {
         } finally {
             p.destroy(); // SIGTERM
         }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+        assertThat(ended(p)).as(Files.readString(log)).isTrue();
         assertThat(Files.readString(log)).contains("pipeline gone_live: read 20, written 20");
         assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(20);
     }
@@ -156,7 +178,7 @@ class SourceFaultsIT {
         } finally {
             p.destroy();
         }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ended(p)).isTrue();
         assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(31);
         assertThat(Sluice.queryLong(db(), "select count(*) from t where _kafka_offset between 10 and 39")).isZero();
         assertThat(Sluice.queryLong(db(), "select max(next_offset) from _sluice_offsets")).isEqualTo(62);
@@ -195,7 +217,7 @@ class SourceFaultsIT {
         } finally {
             p.destroy();
         }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ended(p)).isTrue();
         assertThat(Files.readString(log)).contains("new partitions: [" + a + "-1, " + b + "-0]");
         assertThat(Sluice.query(db(), "select _kafka_topic, _kafka_partition, count(*) from t group by all order by all"))
                 .containsExactly(List.of(a, 0, 3L), List.of(a, 1, 5L), List.of(b, 0, 7L));
