@@ -1,6 +1,8 @@
 package io.sluice.source;
 
 import io.sluice.pipeline.OffsetConflictException;
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -152,8 +154,17 @@ public final class PartitionReader {
      */
     private boolean skipDeleted(Map<TopicPartition, Long> outOfRange) {
         List<TopicPartition> parts = new ArrayList<>(outOfRange.keySet());
-        Map<TopicPartition, Long> begin = metadata.beginningOffsets(parts);
-        Map<TopicPartition, Long> end = metadata.endOffsets(parts);
+        Map<TopicPartition, Long> begin;
+        Map<TopicPartition, Long> end;
+        try {
+            begin = metadata.beginningOffsets(parts);
+            end = metadata.endOffsets(parts);
+        } catch (SluiceException e) {
+            if (e.stage() != Stage.CONNECT) {
+                throw e;
+            }
+            return false; // the next poll fails the same way and asks again; SourceHealth sees no progress meanwhile
+        }
         boolean moved = false;
         for (TopicPartition p : parts) {
             long at = outOfRange.get(p);

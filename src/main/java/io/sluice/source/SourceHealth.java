@@ -15,12 +15,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches a {@link PartitionReader} for reading that makes no progress, since a consumer whose broker is gone
- * just polls nothing forever. Each time the reader has spent {@code timeout} polling without a record or a
- * position moving, it asks the broker for the end offsets of the partitions being read, waiting at most
- * {@code probeTimeout}. The broker is unreachable when it does not answer, and the reading is stalled when it
- * answers with records past the reader's positions. A bounded run then stops with an error naming the broker
- * and the partitions; a continuous run warns that it is unhealthy, once per check, and keeps retrying, and it
- * logs when it is healthy again. An idle continuous run whose broker answers with nothing new is healthy.
+ * (or whose topic was deleted) just polls nothing forever. Each time the reader has spent {@code timeout} polling
+ * without a record or a position moving, it asks the broker, waiting at most {@code probeTimeout} per call, for
+ * its topics and then for the end offsets of the partitions being read. Something is wrong when the broker does
+ * not answer, no longer has a partition, does not answer for its offsets, or holds records past the reader's
+ * position. A bounded run then stops with an error naming the broker and the partitions; a continuous run warns
+ * that it is unhealthy, once per check, keeps retrying, and logs when it is healthy again. An idle continuous run
+ * whose broker answers with nothing new is healthy.
  */
 public final class SourceHealth {
     private static final Logger LOG = LoggerFactory.getLogger(SourceHealth.class);
@@ -72,16 +73,23 @@ public final class SourceHealth {
         if (at.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> end;
-        try {
-            end = probe.endOffsets(at.keySet());
-        } catch (SluiceException e) {
-            if (e.stage() != Stage.CONNECT) {
-                throw e;
-            }
-            unhealthy("cannot reach Kafka at " + bootstrap + ": no records arrived for " + seconds(idle) + " while reading "
-                    + describe(at, at.keySet().stream().toList()) + ", and the broker did not answer within "
-                    + probeTimeout.toMillis() + " ms");
+        String waited = "no records arrived for " + seconds(idle);
+        Map<String, List<TopicPartition>> topics = answer(probe::topics);
+        if (topics == null) {
+            unhealthy("cannot reach Kafka at " + bootstrap + ": " + waited + " while reading " + describe(at, List.copyOf(at.keySet()))
+                    + ", and the broker did not answer within " + probeTimeout.toMillis() + " ms");
+            return;
+        }
+        List<TopicPartition> gone = at.keySet().stream()
+                .filter(p -> !topics.getOrDefault(p.topic(), List.of()).contains(p)).toList();
+        if (!gone.isEmpty()) {
+            unhealthy("Kafka at " + bootstrap + " no longer has " + describe(at, gone) + " (was the topic deleted?); " + waited);
+            return;
+        }
+        Map<TopicPartition, Long> end = answer(() -> probe.endOffsets(at.keySet()));
+        if (end == null) {
+            unhealthy("Kafka at " + bootstrap + " answers, but not for the offsets of " + describe(at, List.copyOf(at.keySet()))
+                    + " within " + probeTimeout.toMillis() + " ms (do the partitions have a leader?); " + waited);
             return;
         }
         List<TopicPartition> stalled = at.keySet().stream().filter(p -> end.getOrDefault(p, 0L) > at.get(p)).toList();
@@ -89,9 +97,19 @@ public final class SourceHealth {
             healthy();
             return;
         }
-        unhealthy("no records arrived from Kafka at " + bootstrap + " for " + seconds(idle) + " while reading "
-                + describe(at, stalled) + ", although the broker answers and holds records past "
-                + (stalled.size() == 1 ? "that offset" : "those offsets"));
+        unhealthy("Kafka at " + bootstrap + " holds records past " + describe(at, stalled) + " but sent none for " + seconds(idle));
+    }
+
+    /** The probe's answer, or null when the broker did not give one in time. */
+    private static <T> T answer(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SluiceException e) {
+            if (e.stage() != Stage.CONNECT) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     private void unhealthy(String problem) {

@@ -140,6 +140,30 @@ class SourceFaultsIT {
         assertThat(Sluice.queryLong(db(), "select count(*) from t")).isEqualTo(20);
     }
 
+    @Test
+    void aBoundedRunWhoseTopicIsDeletedWhileItReadsStopsNamingThePartition() throws Exception {
+        String topic = Sluice.unique("deleted");
+        String clientId = Sluice.unique("sluice-deleted");
+        TestBroker.createTopic(topic, 1);
+        StoppableBroker.produceOneBatchEach(TestBroker.bootstrap(), topic, 3000);
+        StoppableBroker.throttle(TestBroker.admin(), clientId, 8000);
+        Path log = dir.resolve("deleted.log");
+        Process p = start(Sluice.manifest(dir, manifest("deleted", TestBroker.bootstrap(), ", timeout_ms: 3000, client_id: "
+                + clientId + ", properties: {max.partition.fetch.bytes: 1024, fetch.max.bytes: 1024}", "topics: [" + topic + "]",
+                "{batch_size: 50}")), log);
+        try {
+            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: "), p, log);
+            TestBroker.admin().deleteTopics(List.of(topic)).all().get();
+        } finally {
+            assertThat(ended(p)).as(Files.readString(log)).isTrue();
+        }
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isEqualTo(1);
+        // the broker's metadata may still list the deleted topic for a while, so either wording names the partition
+        assertThat(out).contains("sluice: Kafka at " + TestBroker.bootstrap() + " ").contains(topic + "-0 at offset ")
+                .contains("Everything committed before is kept");
+    }
+
     private static long lastProgress(String log) {
         Matcher m = Pattern.compile("progress: (\\d+) records").matcher(log);
         long last = -1;

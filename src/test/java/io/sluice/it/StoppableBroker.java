@@ -44,8 +44,12 @@ final class StoppableBroker implements AutoCloseable {
 
     /** Sends {@code count} small JSON records to partition 0, each in its own record batch, so fetches can be small. */
     void produceOneBatchEach(String topic, int count) {
+        produceOneBatchEach(bootstrap(), topic, count);
+    }
+
+    static void produceOneBatchEach(String bootstrap, String topic, int count) {
         Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap());
+        p.put("bootstrap.servers", bootstrap);
         p.put("batch.size", 0);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < count; i++) {
@@ -57,6 +61,10 @@ final class StoppableBroker implements AutoCloseable {
 
     /** Throttles consumers with this client id to {@code bytesPerSecond}, so a run takes a while. */
     void throttle(String clientId, double bytesPerSecond) throws Exception {
+        throttle(admin, clientId, bytesPerSecond);
+    }
+
+    static void throttle(Admin admin, String clientId, double bytesPerSecond) throws Exception {
         ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, clientId));
         admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity,
                 List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", bytesPerSecond))))).all().get();
