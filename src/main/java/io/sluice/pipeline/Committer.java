@@ -2,10 +2,14 @@ package io.sluice.pipeline;
 
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Commits batches on one background thread, so the run loop reads and decodes the next batch while the
@@ -14,10 +18,18 @@ import java.util.concurrent.Future;
  * thread at a time. A failed commit is rethrown to the run loop at its next call, before anything else
  * is committed.
  *
+ * <p>A commit is never cut short (the sink's transaction decides what is durable), so waiting for one has no
+ * end; instead every {@code warnEvery} of waiting is reported, naming the sink and how long it has taken.
+ *
  * @param <T> what the run loop wants back when a commit completes
  */
 final class Committer<T> implements AutoCloseable {
+    static final Duration WARN_EVERY = Duration.ofSeconds(30);
+
     private final Sink sink;
+    private final String sinkName;
+    private final Duration warnEvery;
+    private final Consumer<String> warnings;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sluice-commit");
         t.setDaemon(true);
@@ -26,8 +38,11 @@ final class Committer<T> implements AutoCloseable {
     private Future<?> inFlight;
     private T inFlightTag;
 
-    Committer(Sink sink) {
+    Committer(Sink sink, String sinkName, Duration warnEvery, Consumer<String> warnings) {
         this.sink = sink;
+        this.sinkName = sinkName;
+        this.warnEvery = warnEvery;
+        this.warnings = warnings;
     }
 
     /**
@@ -43,7 +58,7 @@ final class Committer<T> implements AutoCloseable {
         inFlight = null;
         inFlightTag = null;
         try {
-            f.get();
+            waitFor(f);
             return tag;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
@@ -56,6 +71,19 @@ final class Committer<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SluiceException(Stage.COMMIT, "interrupted while waiting for a commit", e);
+        }
+    }
+
+    private void waitFor(Future<?> f) throws ExecutionException, InterruptedException {
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                f.get(warnEvery.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                warnings.accept(String.format("still waiting for the %s sink to commit a batch, for %.0f s now; it is not"
+                        + " cut short, since its transaction decides what is durable", sinkName, (System.nanoTime() - started) / 1e9));
+            }
         }
     }
 
@@ -78,7 +106,7 @@ final class Committer<T> implements AutoCloseable {
     public void close() {
         if (inFlight != null) {
             try {
-                inFlight.get();
+                waitFor(inFlight);
             } catch (ExecutionException e) {
                 // the run is already failing; the sink rolled this batch back
             } catch (InterruptedException e) {

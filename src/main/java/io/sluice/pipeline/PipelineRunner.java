@@ -21,6 +21,8 @@ import io.sluice.source.BoundaryPlanner;
 import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.PartitionReader;
 import io.sluice.source.ReadPlan;
+import io.sluice.source.SourceHealth;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +53,8 @@ public final class PipelineRunner {
     private final Map<String, String> tableOfTopic = new HashMap<>();
     /** Kafka's id of each topic read, stored with its positions so a recreated topic is recognised. */
     private final Map<String, String> topicIds = new HashMap<>();
+    /** The topic ids the sink's positions were stored for, checked again when partitions appear. */
+    private Map<String, String> storedTopicIds = Map.of();
     /** Each table's columns as the sink will hold them once the batches handed over are committed. */
     private final Map<String, Optional<List<Column>>> tableColumns = new HashMap<>();
     private RecordDecoder decoder;
@@ -69,11 +73,13 @@ public final class PipelineRunner {
     public RunProgress run() {
         long started = System.nanoTime();
         SourceOptions options = spec.source().options();
-        BoundaryPlanner planner = new BoundaryPlanner(
-                new ConsumerMetadata(consumer, spec.source().connection()), spec.source().topics(), options);
+        Duration timeout = spec.source().connection().timeout();
+        String bootstrap = spec.source().connection().bootstrapServers();
+        ConsumerMetadata metadata = new ConsumerMetadata(consumer, spec.source().connection());
+        BoundaryPlanner planner = new BoundaryPlanner(metadata, spec.source().topics(), options);
         Positions positions = Positions.of(sink.positions(), sinkConfig);
         Map<TopicPartition, Long> committed = new HashMap<>(positions.nextOffsets());
-        Map<String, String> storedTopicIds = positions.topicIds();
+        storedTopicIds = positions.topicIds();
         ReadPlan plan = planner.plan(committed, storedTopicIds);
         TargetCollisions.check(topics(plan), positions, sinkConfig);
         topicIds.putAll(plan.topicIds());
@@ -85,18 +91,21 @@ public final class PipelineRunner {
         if (plan.ranges().isEmpty()) {
             listener.warning("no partitions match source " + spec.source().topics() + " yet; nothing to read");
         }
-        PartitionReader reader = new PartitionReader(consumer);
+        PartitionReader reader = new PartitionReader(consumer, metadata, listener::warning);
         reader.add(plan.ranges());
 
         decoder = RecordDecoder.open(options);
         boolean continuous = !options.readMode().bounded();
+        Duration probeTimeout = SourceHealth.probeTimeout(timeout);
+        SourceHealth health = new SourceHealth(reader, new ConsumerMetadata(consumer, probeTimeout, bootstrap), timeout,
+                probeTimeout, bootstrap, !continuous, listener::warning);
         long planned = plan.recordsToRead();
         long nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
         Totals totals = new Totals();
         Row row = new Row();
         long nextReport = System.nanoTime() + REPORT_INTERVAL_NANOS;
 
-        try (Committer<Committed> committer = new Committer<>(sink)) {
+        try (Committer<Committed> committer = new Committer<>(sink, spec.sink().type(), Committer.WARN_EVERY, listener::warning)) {
             while (true) {
                 BatchBuilder batch = new BatchBuilder();
                 long batchDeadline = System.nanoTime() + options.batchTimeout().toNanos();
@@ -111,6 +120,7 @@ public final class PipelineRunner {
                     if (r != null) {
                         accept(r, options.onError(), row, batch);
                     }
+                    health.check();
                     if ((batch.records() & 4095) == 0) {
                         long now = System.nanoTime();
                         if (now >= nextReport) {
@@ -134,23 +144,40 @@ public final class PipelineRunner {
                     break;
                 }
                 if (continuous && System.nanoTime() >= nextRefresh) {
-                    planner.checkStillSameTopics(topicIds);
-                    ReadPlan more = planner.planNew(reader.known(), committed, storedTopicIds);
-                    if (!more.ranges().isEmpty()) {
-                        java.util.Set<String> all = new java.util.TreeSet<>(topics(more));
-                        reader.known().forEach(p -> all.add(p.topic()));
-                        TargetCollisions.check(all, positions, sinkConfig);
-                        topicIds.putAll(more.topicIds());
-                        LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
-                        reader.add(more.ranges());
-                        listener.planned(more);
-                    }
+                    refresh(planner, reader, committed, positions);
                     nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
                 }
             }
             completed(committer.await(), totals, planned, reader, started);
         }
         return totals.progress(spec.name(), planned, reader.consumedSpan(), started);
+    }
+
+    /** Picks up new partitions; a broker that does not answer is retried at the next refresh, not fatal. */
+    private void refresh(BoundaryPlanner planner, PartitionReader reader, Map<TopicPartition, Long> committed,
+            Positions positions) {
+        ReadPlan more;
+        try {
+            planner.checkStillSameTopics(topicIds);
+            more = planner.planNew(reader.known(), committed, storedTopicIds);
+        } catch (SluiceException e) {
+            if (e.stage() != Stage.CONNECT) {
+                throw e;
+            }
+            listener.warning("could not look for new partitions: " + e.getMessage() + "; trying again in "
+                    + spec.source().options().topicRefresh().toMillis() + " ms (source.options.topic_refresh_ms)");
+            return;
+        }
+        more.warnings().forEach(listener::warning);
+        if (!more.ranges().isEmpty()) {
+            java.util.Set<String> all = new java.util.TreeSet<>(topics(more));
+            reader.known().forEach(p -> all.add(p.topic()));
+            TargetCollisions.check(all, positions, sinkConfig);
+            topicIds.putAll(more.topicIds());
+            LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
+            reader.add(more.ranges());
+            listener.planned(more);
+        }
     }
 
     /**

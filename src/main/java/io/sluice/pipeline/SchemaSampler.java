@@ -6,6 +6,7 @@ import io.sluice.manifest.PipelineSpec;
 import io.sluice.schema.Row;
 import io.sluice.schema.TableBatch;
 import io.sluice.source.PartitionRange;
+import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.PartitionReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,11 +43,12 @@ public final class SchemaSampler {
     public static Sample sample(PipelineSpec spec, Consumer<byte[], byte[]> consumer, List<PartitionRange> ranges, long limit,
             Duration idle) {
         RecordDecoder decoder = RecordDecoder.open(spec.source().options());
-        PartitionReader reader = new PartitionReader(consumer);
-        reader.add(ranges);
         Map<String, TableBatch> tables = new LinkedHashMap<>();
         Map<String, String> tableOfTopic = new HashMap<>();
         List<String> problems = new ArrayList<>();
+        PartitionReader reader = new PartitionReader(consumer, new ConsumerMetadata(consumer, spec.source().connection().timeout(),
+                spec.source().connection().bootstrapServers()), problems::add);
+        reader.add(ranges);
         long read = 0;
         long failed = 0;
         Map<String, Map<Integer, String>> schemaIds = new HashMap<>();

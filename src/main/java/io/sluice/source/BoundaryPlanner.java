@@ -63,7 +63,7 @@ public final class BoundaryPlanner {
      * stored for: a topic whose id differs was deleted and recreated, and its stored offsets name other records.
      */
     public ReadPlan plan(Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds) {
-        return planFor(partitions(), stored, storedTopicIds, options.readMode());
+        return planFor(partitions(), stored, storedTopicIds, options.readMode(), false);
     }
 
     /** Plans partitions that appeared while running continuously, with no topic ids to check. */
@@ -71,14 +71,19 @@ public final class BoundaryPlanner {
         return planNew(known, stored, Map.of());
     }
 
-    /** Plans partitions that appeared while running continuously (new topics or partitions). */
+    /**
+     * Plans partitions that appeared while running continuously (new topics or partitions). They start at their
+     * stored offset or else at their earliest offset, whatever {@code initial_position} says: every record they
+     * hold was written after the run's first plan, so starting at {@code latest} would lose the records written
+     * between two refreshes.
+     */
     public ReadPlan planNew(Set<TopicPartition> known, Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds) {
         List<TopicPartition> fresh = partitions().stream().filter(p -> !known.contains(p)).toList();
-        return planFor(fresh, stored, storedTopicIds, new ReadMode.Continuous());
+        return planFor(fresh, stored, storedTopicIds, new ReadMode.Continuous(), true);
     }
 
     private ReadPlan planFor(List<TopicPartition> parts, Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds,
-            ReadMode mode) {
+            ReadMode mode, boolean appearedWhileRunning) {
         List<String> warnings = new ArrayList<>();
         if (parts.isEmpty()) {
             return new ReadPlan(List.of(), stored, Map.of(), Map.of(), warnings);
@@ -89,7 +94,7 @@ public final class BoundaryPlanner {
         }
         Map<TopicPartition, Long> begin = metadata.beginningOffsets(parts);
         Map<TopicPartition, Long> end = metadata.endOffsets(parts);
-        Map<TopicPartition, Long> initial = initialPositions(parts, begin, end);
+        Map<TopicPartition, Long> initial = appearedWhileRunning ? begin : initialPositions(parts, begin, end);
         Map<TopicPartition, Long> windowStart = mode instanceof ReadMode.TimeWindow w
                 ? resolve(metadata.offsetsForTime(parts, w.from().toEpochMilli()), end) : Map.of();
         Map<TopicPartition, Long> windowEnd = mode instanceof ReadMode.TimeWindow w && w.to().isPresent()
@@ -108,8 +113,7 @@ public final class BoundaryPlanner {
                 conflicts.add(p + " stored next offset " + s + " is beyond the end offset " + e);
                 continue;
             } else if (s < b) {
-                warnings.add(p + ": records " + s + ".." + (b - 1) + " were deleted by retention before they were read;"
-                        + " continuing at " + b);
+                warnings.add(retentionGap(p, s, b, b));
                 start = b;
             } else {
                 start = s;
@@ -168,6 +172,15 @@ public final class BoundaryPlanner {
                     + " Read the new topic from its start with `sluice offsets reset <manifest> --to earliest --yes`"
                     + " (or --to latest to skip what it holds), then run again.");
         }
+    }
+
+    /**
+     * The warning for records {@code [fromNext, logStart)} deleted by retention before Sluice read them, the same
+     * at plan time and mid-run; reading goes on at {@code continueAt}.
+     */
+    public static String retentionGap(TopicPartition p, long fromNext, long logStart, long continueAt) {
+        return p + ": records " + fromNext + ".." + (logStart - 1) + " were deleted by retention before they were read;"
+                + " continuing at " + continueAt;
     }
 
     private Map<TopicPartition, Long> initialPositions(List<TopicPartition> parts, Map<TopicPartition, Long> begin,

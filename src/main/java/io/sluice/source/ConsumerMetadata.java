@@ -38,10 +38,18 @@ public final class ConsumerMetadata implements TopicMetadata {
         this.connection = connection;
     }
 
+    /** Metadata without topic ids ({@link #topicIds} answers empty), e.g. for short health probes. */
+    public ConsumerMetadata(Consumer<?, ?> consumer, Duration timeout, String bootstrap) {
+        this.consumer = consumer;
+        this.timeout = timeout;
+        this.bootstrap = bootstrap;
+        this.connection = null;
+    }
+
     /** Topic ids need the admin API: a short-lived admin client per call (once per plan or topic refresh). */
     @Override
     public Map<String, String> topicIds(Collection<String> topics) {
-        if (topics.isEmpty()) {
+        if (topics.isEmpty() || connection == null) {
             return Map.of();
         }
         Map<String, String> out = new HashMap<>();

@@ -21,7 +21,10 @@ public final class KafkaClients {
         Properties p = connectionProperties(c);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // never jump on its own: PartitionReader reports records deleted before they were read, and where it goes on
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // a reader never creates topics: a topic deleted under a run would come back empty and hide what happened
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(o.batchSize(), 10_000)));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);

@@ -306,6 +306,26 @@ class BoundaryPlannerTest {
         assertThat(planner.planNew(Set.of(ORDERS_0, ORDERS_1, ORDERS_2), Map.of()).ranges()).isEmpty();
     }
 
+    @Test
+    void partitionsThatAppearWhileRunningStartAtTheirEarliestOffsetWhateverTheInitialPosition() {
+        for (StartPosition initial : List.of(new StartPosition.Latest(), new StartPosition.AtTimestamp(T0.plusSeconds(3600)))) {
+            for (boolean resume : List.of(true, false)) {
+                BoundaryPlanner planner = new BoundaryPlanner(metadata, new TopicSelection.Named(List.of("orders")),
+                        options(new ReadMode.Continuous(), resume, initial));
+
+                ReadPlan plan = planner.planNew(Set.of(ORDERS_2), Map.of());
+
+                assertThat(plan.ranges()).as(initial + ", resume " + resume).containsExactly(
+                        new PartitionRange(ORDERS_0, 0, PartitionRange.UNBOUNDED),
+                        new PartitionRange(ORDERS_1, 10, PartitionRange.UNBOUNDED));
+            }
+        }
+        // the first plan still follows initial_position
+        BoundaryPlanner latest = new BoundaryPlanner(metadata, new TopicSelection.Named(List.of("orders")),
+                options(new ReadMode.Continuous(), true, new StartPosition.Latest()));
+        assertThat(latest.plan(Map.of()).ranges()).extracting(PartitionRange::startNext).containsExactly(100L, 50L, 30L);
+    }
+
     // --- empty partitions in every bounded mode
 
     @Test
