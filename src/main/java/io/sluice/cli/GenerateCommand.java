@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         + " through the schema registry) to a topic.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap-servers"}, defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka to produce to (default: ${DEFAULT-VALUE}).")
+            description = "Kafka to produce to (default: $KAFKA_BOOTSTRAP_SERVERS when set, else localhost:9092).")
     String bootstrap;
 
     @Option(names = "--topic", defaultValue = "sensor-events", description = "Topic (default: ${DEFAULT-VALUE}).")
@@ -51,7 +51,8 @@ final class GenerateCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--schema-registry", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-            description = "Schema Registry URL for avro, protobuf and json_schema (default: ${DEFAULT-VALUE}).")
+            description = "Schema Registry URL for avro, protobuf and json_schema (default: $SCHEMA_REGISTRY_URL when set, else"
+                    + " http://localhost:8081).")
     String registryUrl;
 
     @Option(names = "--subject-name-strategy", defaultValue = "topic",

@@ -57,7 +57,7 @@ final class QuickstartCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--registry-port", defaultValue = "${env:SLUICE_REGISTRY_PORT:-8081}",
-            description = "Schema registry port for registry formats (default: ${DEFAULT-VALUE}).")
+            description = "Schema registry port for registry formats (default: $SLUICE_REGISTRY_PORT when set, else 8081).")
     int registryPort;
 
     @Spec
