@@ -137,7 +137,7 @@ final class OffsetsCommand {
                     sink.storeOffsets(c.getValue());
                 }
             }
-            err.println("sluice: stored offsets moved for " + rows.size() + " partitions");
+            err.println("sluice: stored offsets moved for " + io.sluice.pipeline.Words.count(rows.size(), "partition"));
             return ExitCodes.OK;
         }
 

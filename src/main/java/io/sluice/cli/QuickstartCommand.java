@@ -10,7 +10,7 @@ import io.sluice.manifest.Manifest;
 import io.sluice.manifest.ManifestLoader;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.pipeline.RunProgress;
-import io.sluice.pipeline.StopSignal;
+import io.sluice.pipeline.Words;
 import io.sluice.sink.SinkRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -89,8 +89,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
         Generator.Result gen = Generator.run(new GenerateSpec(bootstrap, topic, count, 0, 4, System.nanoTime(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(10), f, registryUrl.map(RegistrySpec::of)), msg -> {});
-        out.printf("2. generate   %,d sensor events (%s, %.1f MB) into topic %s (%d partitions), %,.0f events/s%n",
-                gen.events(), f.word(), gen.bytes() / 1e6, gen.topic(), gen.partitions(), gen.eventsPerSecond());
+        out.printf("2. generate   %,d sensor events (%s, %.1f MB) into topic %s (%s), %,.0f events/s%n",
+                gen.events(), f.word(), gen.bytes() / 1e6, gen.topic(), Words.count(gen.partitions(), "partition"), gen.eventsPerSecond());
         out.flush();
 
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -99,15 +99,20 @@ final class QuickstartCommand implements Callable<Integer> {
         registryUrl.ifPresent(u -> env.put("SCHEMA_REGISTRY_URL", u));
         SinkRegistry sinks = SinkRegistry.load();
         Manifest m = new ManifestLoader(env, sinks).load(manifestFile);
-        StopSignal stop = new StopSignal();
-        RunCommand.installSignalHandlers(stop);
+        Signals signals = Signals.install();
         List<Path> warehouses = new ArrayList<>();
         java.util.Set<String> tables = new java.util.HashSet<>();
         for (PipelineSpec p : m.pipelines()) {
             if (p.source().topics() instanceof io.sluice.manifest.TopicSelection.Named named) {
                 named.topics().forEach(t -> tables.add(p.sink().config().targetFor(t)));
             }
-            RunProgress r = RunCommand.runOne(p, sinks, progress, stop, err);
+            if (signals.stop.stopped()) {
+                break;
+            }
+            RunProgress r = RunCommand.runOne(p, sinks, progress, signals, err);
+            if (r.stoppedBeforeEnd()) {
+                return RunCommand.exitCode(signals, true);
+            }
             out.printf("3. run        %s: read %,d new records, wrote %,d rows in %.1f s (%,.0f records/s) -> %s%n",
                     p.name(), r.read(), r.written(), r.elapsedNanos() / 1e9, r.recordsPerSecond(), p.sink().config().location());
             if (p.sink().type().equals("duckdb") && !warehouses.contains(Path.of(p.sink().config().location()))) {
