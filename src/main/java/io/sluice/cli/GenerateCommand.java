@@ -96,8 +96,9 @@ final class GenerateCommand implements Callable<Integer> {
             err.flush();
         });
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("generated %d sensor events (%s, %.1f MB) to %s (%d partitions) at %s in %.1f s, %.0f events/s%n",
-                r.events(), format, r.bytes() / 1e6, r.topic(), r.partitions(), bootstrap, r.elapsedNanos() / 1e9, r.eventsPerSecond());
+        out.printf("generated %s (%s, %.1f MB) to %s (%s) at %s in %.1f s, %.0f events/s%n",
+                io.sluice.pipeline.Words.count(r.events(), "sensor event"), format, r.bytes() / 1e6, r.topic(),
+                io.sluice.pipeline.Words.count(r.partitions(), "partition"), bootstrap, r.elapsedNanos() / 1e9, r.eventsPerSecond());
         out.flush();
         return ExitCodes.OK;
     }
