@@ -139,13 +139,13 @@ final class QuickstartCommand implements Callable<Integer> {
         RegistryStatus s = local.status();
         String description;
         if (s.running()) {
-            description = "reusing the dev schema registry on " + s.url() + " (pid " + s.pid().orElseThrow() + ")";
+            description = "reusing the dev schema registry on " + s.url() + " (pid " + s.pid().map(String::valueOf).orElse("?") + ")";
         } else if (!new SchemaRegistryClient(RegistrySpec.of(settings.registryUrl()).withRetries(0)).answers()) {
             s = local.up(msg -> {
                 err.println(msg);
                 err.flush();
             });
-            description = "started a dev schema registry on " + s.url() + " (pid " + s.pid().orElseThrow() + ")";
+            description = "started a dev schema registry on " + s.url() + " (pid " + s.pid().map(String::valueOf).orElse("?") + ")";
         } else {
             description = "reusing the schema registry answering on " + settings.registryUrl();
             s = local.status();
