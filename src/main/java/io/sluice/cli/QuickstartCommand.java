@@ -128,7 +128,9 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  manifest   " + manifestFile.toAbsolutePath().normalize());
         out.println("  kafka      " + settings.dir().resolve("kafka") + " (log: broker.log)");
         out.println();
-        out.println("Next: run it again for new events only; query with DuckDB; stop the broker with `bin/" + dev.downCommand() + "`.");
+        String table = tables.stream().sorted().findFirst().orElse("sensor_events");
+        out.println("Next: run it again for new events only; query the tables with `bin/sluice query " + shown(manifestFile)
+                + " \"select count(*) from " + table + "\"`; stop the broker with `bin/" + dev.downCommand() + "`.");
         out.flush();
         return ExitCodes.OK;
     }
@@ -197,5 +199,12 @@ final class QuickstartCommand implements Callable<Integer> {
         if (n % 3 != 0) {
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /** {@code file} relative to the working directory when it lies below it (examples/quickstart.yaml), else absolute. */
+    static String shown(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 }

@@ -99,6 +99,12 @@ class LongPathIT {
             assertThat(q.exit()).as(q.toString()).isZero();
             long pid = DevBrokers.recordedPid(state).orElseThrow(() -> new AssertionError("no broker pid file:\n" + q));
             assertThat(q.stdout()).contains("1. kafka      started a local broker on localhost:" + ports[0] + " (pid " + pid + ", data in ");
+            // the hint the quickstart ends with works as printed
+            assertThat(q.stdout()).contains("query the tables with `bin/sluice query examples/quickstart.yaml"
+                    + " \"select count(*) from sensor_events\"`");
+            Sluice.Result count = run(home, home, "query", "examples/quickstart.yaml", "select count(*) from sensor_events");
+            assertThat(count.exit()).as(count.toString()).isZero();
+            assertThat(count.stdout().lines()).containsExactly("count_star()", "------------", "        1000");
         } finally {
             DevBrokers.stop(state);
         }
