@@ -62,8 +62,8 @@ public final class Benchmark {
         boolean typed = spec.format() != MessageFormat.JSON;
         DevSchemaRegistry registry = typed ? DevSchemaRegistry.start(work.resolve("registry"), 0) : null;
         try {
-            log.accept(String.format("producing %,d sensor events (%s) to %s (%d partitions) on %s", spec.records(),
-                    spec.format().word(), topic, spec.partitions(), spec.bootstrapServers()));
+            log.accept(String.format("producing %,d sensor events (%s) to %s (%s) on %s", spec.records(),
+                    spec.format().word(), topic, io.sluice.pipeline.Words.count(spec.partitions(), "partition"), spec.bootstrapServers()));
             Generator.Result produced = Generator.run(new GenerateSpec(spec.bootstrapServers(), topic, spec.records(), 0,
                     spec.partitions(), 42, Instant.parse("2026-01-01T00:00:00Z"), Duration.ofSeconds(10), spec.format(),
                     typed ? Optional.of(RegistrySpec.of(registry.url())) : Optional.empty()), msg -> {});

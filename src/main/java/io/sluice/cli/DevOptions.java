@@ -11,11 +11,11 @@ import picocli.CommandLine.Spec;
 /** Where the local development environment lives and which ports its broker uses. */
 final class DevOptions {
     @Option(names = "--dir", defaultValue = "${env:SLUICE_DEV_DIR:-.sluice}",
-            description = "State directory of the local environment (default: ${DEFAULT-VALUE}).")
+            description = "State directory of the local environment (default: $SLUICE_DEV_DIR when set, else .sluice).")
     Path dir;
 
     @Option(names = "--port", defaultValue = "${env:SLUICE_KAFKA_PORT:-9092}",
-            description = "Kafka client port (default: ${DEFAULT-VALUE}).")
+            description = "Kafka client port (default: $SLUICE_KAFKA_PORT when set, else 9092).")
     int port;
 
     @Option(names = "--controller-port", description = "KRaft controller port (default: Kafka port + 1).")
@@ -58,7 +58,7 @@ final class DevOptions {
     /** The local schema registry's port, a mixin of the {@code dev} commands. */
     static final class RegistryPort {
         @Option(names = "--registry-port", defaultValue = "${env:SLUICE_REGISTRY_PORT:-8081}",
-                description = "HTTP port of the local schema registry (default: ${DEFAULT-VALUE}).")
+                description = "HTTP port of the local schema registry (default: $SLUICE_REGISTRY_PORT when set, else 8081).")
         int port;
     }
 

@@ -13,6 +13,11 @@ final class ExitCodes {
 
     private ExitCodes() {}
 
+    /** A bounded run that signal {@code number} stopped before its end: 128 + number (130 for SIGINT, 143 for SIGTERM). */
+    static int stoppedBy(int number) {
+        return 128 + number;
+    }
+
     static int of(SluiceException e) {
         if (e instanceof CheckFailedException) {
             return STOPPED_BY_CHECK;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         + " through the schema registry) to a topic.")
 final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap-servers"}, defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}",
-            description = "Kafka to produce to (default: ${DEFAULT-VALUE}).")
+            description = "Kafka to produce to (default: $KAFKA_BOOTSTRAP_SERVERS when set, else localhost:9092).")
     String bootstrap;
 
     @Option(names = "--topic", defaultValue = "sensor-events", description = "Topic (default: ${DEFAULT-VALUE}).")
@@ -51,7 +51,8 @@ final class GenerateCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--schema-registry", defaultValue = "${env:SCHEMA_REGISTRY_URL:-http://localhost:8081}",
-            description = "Schema Registry URL for avro, protobuf and json_schema (default: ${DEFAULT-VALUE}).")
+            description = "Schema Registry URL for avro, protobuf and json_schema (default: $SCHEMA_REGISTRY_URL when set, else"
+                    + " http://localhost:8081).")
     String registryUrl;
 
     @Option(names = "--subject-name-strategy", defaultValue = "topic",
@@ -95,8 +96,9 @@ final class GenerateCommand implements Callable<Integer> {
             err.flush();
         });
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("generated %d sensor events (%s, %.1f MB) to %s (%d partitions) at %s in %.1f s, %.0f events/s%n",
-                r.events(), format, r.bytes() / 1e6, r.topic(), r.partitions(), bootstrap, r.elapsedNanos() / 1e9, r.eventsPerSecond());
+        out.printf("generated %s (%s, %.1f MB) to %s (%s) at %s in %.1f s, %.0f events/s%n",
+                io.sluice.pipeline.Words.count(r.events(), "sensor event"), format, r.bytes() / 1e6, r.topic(),
+                io.sluice.pipeline.Words.count(r.partitions(), "partition"), bootstrap, r.elapsedNanos() / 1e9, r.eventsPerSecond());
         out.flush();
         return ExitCodes.OK;
     }

@@ -147,7 +147,7 @@ final class OffsetsCommand {
                     sink.storePositions(c.getValue());
                 }
             }
-            err.println("sluice: stored offsets moved for " + rows.size() + " partitions");
+            err.println("sluice: stored offsets moved for " + io.sluice.pipeline.Words.count(rows.size(), "partition"));
             return ExitCodes.OK;
         }
 

@@ -2,10 +2,14 @@ package io.sluice.cli;
 
 import io.sluice.pipeline.RunListener;
 import io.sluice.pipeline.RunProgress;
+import io.sluice.pipeline.Words;
 import io.sluice.source.ReadPlan;
 import java.io.PrintWriter;
 
-/** How a run shows its progress on stderr: a redrawn bar on a terminal, periodic lines otherwise. */
+/**
+ * How a run shows its progress on stderr: a redrawn bar on a terminal, periodic lines otherwise. Each "X of Y (Z%)"
+ * counts one quantity, offsets through the plan: the bar shows what was read, the lines what was committed.
+ */
 final class Progress {
     enum Mode { auto, bar, lines, none }
 
@@ -55,8 +59,8 @@ final class Progress {
 
         @Override
         public void planned(ReadPlan plan) {
-            err.println("planned " + plan.ranges().size() + " partitions"
-                    + (plan.recordsToRead() > 0 ? ", up to " + plan.recordsToRead() + " records" : ""));
+            err.println("planned " + Words.count(plan.ranges().size(), "partition")
+                    + (plan.recordsToRead() > 0 ? ", up to " + Words.count(plan.recordsToRead(), "record") : ""));
             err.flush();
         }
 
@@ -68,13 +72,20 @@ final class Progress {
                 return;
             }
             lastLog = now;
-            String of = p.planned() > 0 ? String.format(" of %d (%.0f%%)", p.planned(), 100.0 * p.covered() / p.planned()) : "";
-            err.printf("progress: %d records%s, %.0f records/s%n", p.read(), of, p.recordsPerSecond());
+            err.println(line(p));
             err.flush();
         }
     }
 
-    /** A single line redrawn in place: bar, records done of planned, rate and ETA. */
+    /** A progress line of a committed snapshot: what is committed of the plan, and the rate. */
+    static String line(RunProgress p) {
+        String done = p.planned() > 0
+                ? String.format("%d of %d committed (%.0f%%)", p.committedSpan(), p.planned(), p.percentOfPlan(p.committedSpan()))
+                : p.committedSpan() + " committed";
+        return String.format("progress: %s, %.0f records/s", done, p.recordsPerSecond());
+    }
+
+    /** A single line redrawn in place: bar, offsets read of planned, what is committed, rate and ETA. */
     static final class Bar extends Quiet {
         private static final int WIDTH = 30;
         private boolean drawn;
@@ -94,9 +105,12 @@ final class Progress {
             draw(p);
         }
 
+        /** Only before anything was read: a committed snapshot is behind the bar, which shows what was read. */
         @Override
         public void committed(RunProgress p) {
-            draw(p);
+            if (!drawn) {
+                draw(p);
+            }
         }
 
         @Override
@@ -122,15 +136,15 @@ final class Progress {
         static String render(RunProgress p) {
             double rate = p.recordsPerSecond();
             if (p.planned() <= 0) {
-                return String.format("%,d records  %,.0f records/s", p.read(), rate);
+                return String.format("%,d read, %,d committed  %,.0f records/s", p.readSpan(), p.committedSpan(), rate);
             }
-            double done = Math.min(1.0, (double) p.covered() / p.planned());
+            double done = p.percentOfPlan(p.readSpan()) / 100;
             int fill = (int) Math.round(done * WIDTH);
             String bar = "#".repeat(fill) + ".".repeat(WIDTH - fill);
-            long remaining = Math.max(0, p.planned() - p.covered());
+            long remaining = Math.max(0, p.planned() - p.readSpan());
             String eta = rate > 0 ? formatDuration(remaining / rate) : "?";
-            return String.format("[%s] %3.0f%%  %,d of %,d records  %,.0f records/s  ETA %s",
-                    bar, done * 100, p.read(), p.planned(), rate, eta);
+            return String.format("[%s] %3.0f%%  %,d of %,d read, %,d committed  %,.0f records/s  ETA %s",
+                    bar, done * 100, p.readSpan(), p.planned(), p.committedSpan(), rate, eta);
         }
 
         static String formatDuration(double seconds) {

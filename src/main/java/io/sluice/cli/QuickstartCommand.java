@@ -10,7 +10,7 @@ import io.sluice.manifest.Manifest;
 import io.sluice.manifest.ManifestLoader;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.pipeline.RunProgress;
-import io.sluice.pipeline.StopSignal;
+import io.sluice.pipeline.Words;
 import io.sluice.sink.SinkRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ final class QuickstartCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--registry-port", defaultValue = "${env:SLUICE_REGISTRY_PORT:-8081}",
-            description = "Schema registry port for registry formats (default: ${DEFAULT-VALUE}).")
+            description = "Schema registry port for registry formats (default: $SLUICE_REGISTRY_PORT when set, else 8081).")
     int registryPort;
 
     @Spec
@@ -89,8 +89,8 @@ final class QuickstartCommand implements Callable<Integer> {
 
         Generator.Result gen = Generator.run(new GenerateSpec(bootstrap, topic, count, 0, 4, System.nanoTime(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), Duration.ofSeconds(10), f, registryUrl.map(RegistrySpec::of)), msg -> {});
-        out.printf("2. generate   %,d sensor events (%s, %.1f MB) into topic %s (%d partitions), %,.0f events/s%n",
-                gen.events(), f.word(), gen.bytes() / 1e6, gen.topic(), gen.partitions(), gen.eventsPerSecond());
+        out.printf("2. generate   %,d sensor events (%s, %.1f MB) into topic %s (%s), %,.0f events/s%n",
+                gen.events(), f.word(), gen.bytes() / 1e6, gen.topic(), Words.count(gen.partitions(), "partition"), gen.eventsPerSecond());
         out.flush();
 
         Map<String, String> env = new HashMap<>(System.getenv());
@@ -99,15 +99,20 @@ final class QuickstartCommand implements Callable<Integer> {
         registryUrl.ifPresent(u -> env.put("SCHEMA_REGISTRY_URL", u));
         SinkRegistry sinks = SinkRegistry.load();
         Manifest m = new ManifestLoader(env, sinks).load(manifestFile);
-        StopSignal stop = new StopSignal();
-        RunCommand.installSignalHandlers(stop);
+        Signals signals = Signals.install();
         List<Path> warehouses = new ArrayList<>();
         java.util.Set<String> tables = new java.util.HashSet<>();
         for (PipelineSpec p : m.pipelines()) {
             if (p.source().topics() instanceof io.sluice.manifest.TopicSelection.Named named) {
                 named.topics().forEach(t -> tables.add(p.sink().config().targetFor(t)));
             }
-            RunProgress r = RunCommand.runOne(p, sinks, progress, stop, err);
+            if (signals.stop.stopped()) {
+                break;
+            }
+            RunProgress r = RunCommand.runOne(p, sinks, progress, signals, err);
+            if (r.stoppedBeforeEnd()) {
+                return RunCommand.exitCode(signals, true);
+            }
             out.printf("3. run        %s: read %,d new records, wrote %,d rows in %.1f s (%,.0f records/s) -> %s%n",
                     p.name(), r.read(), r.written(), r.elapsedNanos() / 1e9, r.recordsPerSecond(), p.sink().config().location());
             if (p.sink().type().equals("duckdb") && !warehouses.contains(Path.of(p.sink().config().location()))) {
@@ -123,7 +128,9 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  manifest   " + manifestFile.toAbsolutePath().normalize());
         out.println("  kafka      " + settings.dir().resolve("kafka") + " (log: broker.log)");
         out.println();
-        out.println("Next: run it again for new events only; query with DuckDB; stop the broker with `bin/" + dev.downCommand() + "`.");
+        String table = tables.stream().sorted().findFirst().orElse("sensor_events");
+        out.println("Next: run it again for new events only; query the tables with `bin/sluice query " + shown(manifestFile)
+                + " \"select count(*) from " + table + "\"`; stop the broker with `bin/" + dev.downCommand() + "`.");
         out.flush();
         return ExitCodes.OK;
     }
@@ -134,13 +141,13 @@ final class QuickstartCommand implements Callable<Integer> {
         RegistryStatus s = local.status();
         String description;
         if (s.running()) {
-            description = "reusing the dev schema registry on " + s.url() + " (pid " + s.pid().orElseThrow() + ")";
+            description = "reusing the dev schema registry on " + s.url() + " (pid " + s.pid().map(String::valueOf).orElse("?") + ")";
         } else if (!new SchemaRegistryClient(RegistrySpec.of(settings.registryUrl()).withRetries(0)).answers()) {
             s = local.up(msg -> {
                 err.println(msg);
                 err.flush();
             });
-            description = "started a dev schema registry on " + s.url() + " (pid " + s.pid().orElseThrow() + ")";
+            description = "started a dev schema registry on " + s.url() + " (pid " + s.pid().map(String::valueOf).orElse("?") + ")";
         } else {
             description = "reusing the schema registry answering on " + settings.registryUrl();
             s = local.status();
@@ -192,5 +199,12 @@ final class QuickstartCommand implements Callable<Integer> {
         if (n % 3 != 0) {
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /** {@code file} relative to the working directory when it lies below it (examples/quickstart.yaml), else absolute. */
+    static String shown(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath();
+        return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
     }
 }

@@ -4,7 +4,6 @@ import io.sluice.manifest.Manifest;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.pipeline.PipelineResources;
 import io.sluice.pipeline.RunProgress;
-import io.sluice.pipeline.StopSignal;
 import io.sluice.sink.SinkRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 @Command(name = "run", description = "Runs the manifest's pipelines: bounded slices, or continuously until SIGINT/SIGTERM.")
 final class RunCommand implements Callable<Integer> {
@@ -33,51 +31,51 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Manifest m = opts.load();
         List<PipelineSpec> pipelines = opts.selected(m);
-        StopSignal stop = new StopSignal();
-        installSignalHandlers(stop);
+        Signals signals = Signals.install();
         PrintWriter err = spec.commandLine().getErr();
         List<RunProgress> results = new ArrayList<>();
+        boolean cutShort = false;
         for (PipelineSpec p : pipelines) {
-            if (stop.stopped()) {
-                break;
+            if (signals.stop.stopped()) {
+                err.println("pipeline " + p.name() + ": not started (" + signals.signalName() + ")");
+                cutShort |= p.source().options().readMode().bounded();
+                continue;
             }
-            results.add(runOne(p, opts.sinks, progress, stop, err));
+            RunProgress r = runOne(p, opts.sinks, progress, signals, err);
+            cutShort |= r.stoppedBeforeEnd();
+            results.add(r);
         }
+        err.flush();
         if (opts.json()) {
             spec.commandLine().getOut().println(Json.write(results));
         }
-        return ExitCodes.OK;
+        return exitCode(signals, cutShort);
+    }
+
+    /**
+     * A bounded slice that a signal cut short did not do its job, so a scheduler must not see success: 128 + the
+     * signal's number, as a shell reports it. A continuous run has no end, so a stop is how it finishes: 0.
+     */
+    static int exitCode(Signals signals, boolean cutShort) {
+        return cutShort && signals.signal().isPresent() ? ExitCodes.stoppedBy(signals.signal().getAsInt()) : ExitCodes.OK;
     }
 
     /** Runs one pipeline with a progress display and prints its one-line summary. */
-    static RunProgress runOne(PipelineSpec p, SinkRegistry sinks, Progress.Mode mode, StopSignal stop, PrintWriter err) {
+    static RunProgress runOne(PipelineSpec p, SinkRegistry sinks, Progress.Mode mode, Signals signals, PrintWriter err) {
         long t0 = System.nanoTime();
         RunProgress result;
         try (PipelineResources res = PipelineResources.open(p, sinks);
                 Progress.Display display = Progress.display(mode, err)) {
-            result = res.runner(display, stop).run();
+            result = res.runner(signals.watching(display), signals.stop).run();
         }
         // the reported duration covers opening and closing the sink too (DuckDB checkpoints on close)
         result = result.withElapsed(System.nanoTime() - t0);
-        err.println(result.summary());
+        String summary = result.summary();
+        if (result.stoppedBeforeEnd() && signals.signal().isPresent()) {
+            summary = summary.replaceFirst(": stopped before", ": " + signals.signalName() + " stopped it before");
+        }
+        err.println(summary);
         err.flush();
         return result;
-    }
-
-    /** The first SIGINT/SIGTERM finishes the batch in hand; a second one ends the process at once. */
-    static void installSignalHandlers(StopSignal stop) {
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                Signal.handle(new Signal(name), sig -> {
-                    if (stop.stopped()) {
-                        Runtime.getRuntime().halt(128 + sig.getNumber());
-                    }
-                    System.err.println("sluice: stopping after the current batch (signal " + name + " again to abort)");
-                    stop.stop();
-                });
-            } catch (IllegalArgumentException e) {
-                // signal not available on this platform: the default handling stays
-            }
-        }
     }
 }

@@ -20,7 +20,9 @@ import java.util.function.Consumer;
 /**
  * A JVM that {@code sluice dev up} started in the background and {@code dev down} stops, remembered in a pid file.
  * A pid can be reused by the system, so a process only counts as ours when its command line has our main class and
- * an argument unique to this directory (a config file or data directory).
+ * an argument unique to this directory (a config file or data directory). The command line is read whole from
+ * {@code /proc/PID/cmdline} where there is one: the JDK's {@link ProcessHandle.Info} cuts it at 4 KiB on Linux and then
+ * gives no arguments at all, and a broker's classpath in a checkout with a long path is longer than that.
  */
 public final class BackgroundProcess {
     /** A process of ours that runs, and what its pid file says about it. */
@@ -71,7 +73,7 @@ public final class BackgroundProcess {
      * says counts as ours: deleting the pid file of a process that still runs would orphan it.
      */
     private static boolean hiddenButStartedThen(ProcessHandle h, Instant startedAt) {
-        if (h.info().commandLine().isPresent() || h.info().arguments().isPresent()) {
+        if (h.info().commandLine().isPresent() || h.info().arguments().isPresent() || commandLineOf(h).isPresent()) {
             return false;
         }
         return h.info().startInstant().map(t -> Duration.between(startedAt, t).abs().compareTo(Duration.ofMinutes(1)) < 0)
@@ -80,12 +82,37 @@ public final class BackgroundProcess {
 
     /** Whether {@code h} runs our main class for this directory. */
     public boolean isOurs(ProcessHandle h) {
+        Optional<List<String>> whole = commandLineOf(h);
+        if (whole.isPresent()) {
+            return whole.get().contains(mainClass) && whole.get().contains(identifyingArgument);
+        }
         Optional<String[]> args = h.info().arguments();
         if (args.isEmpty()) {
             return h.info().commandLine().map(c -> c.contains(mainClass) && c.contains(identifyingArgument)).orElse(false);
         }
         List<String> a = List.of(args.get());
         return a.contains(mainClass) && a.contains(identifyingArgument);
+    }
+
+    /**
+     * The whole command line of {@code h}, program first, from {@code /proc/PID/cmdline}; empty where the system has
+     * no such file or does not let us read it (then only {@link ProcessHandle.Info} is left, which may be cut short).
+     */
+    public static Optional<List<String>> commandLineOf(ProcessHandle h) {
+        Path file = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length == 0) {
+                return Optional.empty(); // a zombie, or a kernel thread
+            }
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.endsWith("\0")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            return Optional.of(List.of(text.split("\0", -1)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The JVM itself: {@code started} may be a launcher (setsid) whose child is the JVM. */

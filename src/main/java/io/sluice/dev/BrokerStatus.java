@@ -17,11 +17,16 @@ import java.util.Optional;
 public record BrokerStatus(boolean running, Optional<Long> pid, String bootstrap, Optional<Instant> startedAt,
         Path dataDir, Path logFile) {
 
+    /** The pid for messages, "?" when unknown. */
+    public String pidText() {
+        return pid.map(String::valueOf).orElse("?");
+    }
+
     public String describe() {
         if (!running) {
             return "kafka: not running (data in " + dataDir + ")";
         }
-        return "kafka: running on " + bootstrap + " (pid " + pid.orElseThrow() + ", started " + startedAt.map(Instant::toString).orElse("?")
+        return "kafka: running on " + bootstrap + " (pid " + pidText() + ", started " + startedAt.map(Instant::toString).orElse("?")
                 + ", data in " + dataDir + ", log " + logFile + ")";
     }
 }

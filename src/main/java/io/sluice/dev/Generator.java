@@ -126,14 +126,14 @@ public final class Generator {
             if (existing.isPresent()) {
                 int n = existing.get().partitions().size();
                 if (n != spec.partitions()) {
-                    log.accept("topic " + spec.topic() + " exists with " + n + " partitions; keeping it");
+                    log.accept("topic " + spec.topic() + " exists with " + io.sluice.pipeline.Words.count(n, "partition") + "; keeping it");
                 }
                 return n;
             }
             try {
                 admin.createTopics(List.of(new NewTopic(spec.topic(), Optional.of(spec.partitions()), Optional.empty())))
                         .all().get(timeout, TimeUnit.MILLISECONDS);
-                log.accept("created topic " + spec.topic() + " with " + spec.partitions() + " partitions");
+                log.accept("created topic " + spec.topic() + " with " + io.sluice.pipeline.Words.count(spec.partitions(), "partition"));
                 return spec.partitions();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {

@@ -95,7 +95,15 @@ public final class LocalBroker {
         log.accept("kafka: starting a local broker on localhost:" + settings.kafkaPort() + " (data in " + dataDir() + ")");
         Process process = launch(classpath);
         process().adopt(process, Instant.now(), settings.kafkaPort(), java.util.Map.of("controller_port", Integer.toString(settings.controllerPort())), this::awaitReady);
-        return status();
+        BrokerStatus started = status();
+        if (!started.running()) {
+            // answering, yet not recognised by its pid and command line: never leave a broker that `down` cannot stop
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new SluiceException(Stage.SETUP, "the local broker started (pid " + process.pid() + ") but could not be"
+                    + " recognised as this directory's broker by its command line, so it was stopped again; see " + logFile());
+        }
+        return started;
     }
 
     /** The Kafka a command uses and how it came to be; {@code startedHere} when this call started it. */
@@ -108,13 +116,13 @@ public final class LocalBroker {
     public Available ensure(Consumer<String> log) {
         BrokerStatus s = status();
         if (s.running()) {
-            return new Available(s.bootstrap(), "reusing the dev broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow() + ")", false);
+            return new Available(s.bootstrap(), "reusing the dev broker on " + s.bootstrap() + " (pid " + s.pidText() + ")", false);
         }
         if (KafkaProbe.listening(settings.kafkaPort()) && KafkaProbe.answers(settings.bootstrapServers(), Duration.ofSeconds(5))) {
             return new Available(settings.bootstrapServers(), "reusing the Kafka broker already running on " + settings.bootstrapServers(), false);
         }
         s = up(log);
-        return new Available(s.bootstrap(), "started a local broker on " + s.bootstrap() + " (pid " + s.pid().orElseThrow()
+        return new Available(s.bootstrap(), "started a local broker on " + s.bootstrap() + " (pid " + s.pidText()
                 + ", data in " + s.dataDir() + ")", true);
     }
 

@@ -57,6 +57,8 @@ public final class PipelineRunner {
     private Map<String, String> storedTopicIds = Map.of();
     /** Each table's columns as the sink will hold them once the batches handed over are committed. */
     private final Map<String, Optional<List<Column>>> tableColumns = new HashMap<>();
+    /** Where each partition's range starts, to measure how far the committed offsets are through the plan. */
+    private final Map<TopicPartition, Long> startNext = new HashMap<>();
     private RecordDecoder decoder;
 
     /** The sink and consumer are owned by the caller, who closes them. */
@@ -93,6 +95,7 @@ public final class PipelineRunner {
         }
         PartitionReader reader = new PartitionReader(consumer, metadata, listener::warning);
         reader.add(plan.ranges());
+        plan.ranges().forEach(r -> startNext.put(r.partition(), r.startNext()));
 
         decoder = RecordDecoder.open(options);
         boolean continuous = !options.readMode().bounded();
@@ -150,7 +153,8 @@ public final class PipelineRunner {
             }
             completed(committer.await(), totals, planned, reader, started);
         }
-        return totals.progress(spec.name(), planned, reader.consumedSpan(), started);
+        boolean stoppedBeforeEnd = !continuous && stop.stopped() && !reader.done();
+        return totals.progress(spec.name(), planned, reader.consumedSpan(), started, stoppedBeforeEnd);
     }
 
     /** Picks up new partitions; a broker that does not answer is retried at the next refresh, not fatal. */
@@ -176,6 +180,7 @@ public final class PipelineRunner {
             topicIds.putAll(more.topicIds());
             LOG.info("new partitions: {}", more.ranges().stream().map(r -> r.partition().toString()).toList());
             reader.add(more.ranges());
+            more.ranges().forEach(r -> startNext.put(r.partition(), r.startNext()));
             listener.planned(more);
         }
     }
@@ -241,11 +246,11 @@ public final class PipelineRunner {
         if (c == null) {
             return;
         }
-        totals.add(c.batch());
+        totals.add(c.batch(), span(c.next()));
         if (spec.source().options().commitToKafka()) {
             commitToKafka(c.next());
         }
-        listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started));
+        listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started, false));
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> r, OnError onError, Row row, BatchBuilder batch) {
@@ -280,6 +285,15 @@ public final class PipelineRunner {
         }
     }
 
+    /** Offsets from the start of each range up to {@code next}, summed: how far {@code next} is through the plan. */
+    private long span(Map<TopicPartition, Long> next) {
+        long n = 0;
+        for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+            n += Math.max(0, e.getValue() - startNext.getOrDefault(e.getKey(), e.getValue()));
+        }
+        return n;
+    }
+
     private static Map<TopicPartition, Long> filter(Map<TopicPartition, Long> all, Map<TopicPartition, Long> keys) {
         Map<TopicPartition, Long> out = new HashMap<>();
         keys.keySet().forEach(k -> {
@@ -296,9 +310,11 @@ public final class PipelineRunner {
         long written;
         long skipped;
         long batches;
+        long committedSpan;
         final Map<String, Long> perTable = new TreeMap<>();
 
-        void add(BatchBuilder b) {
+        void add(BatchBuilder b, long spanAfter) {
+            committedSpan = spanAfter;
             read += b.records();
             skipped += b.skipped();
             written += b.records() - b.skipped();
@@ -308,11 +324,12 @@ public final class PipelineRunner {
 
         RunProgress inFlight(String name, BatchBuilder b, long planned, long covered, long started) {
             return new RunProgress(name, read + b.records(), written, skipped, batches, perTable, planned, covered,
-                    System.nanoTime() - started);
+                    committedSpan, System.nanoTime() - started, false);
         }
 
-        RunProgress progress(String name, long planned, long covered, long started) {
-            return new RunProgress(name, read, written, skipped, batches, perTable, planned, covered, System.nanoTime() - started);
+        RunProgress progress(String name, long planned, long covered, long started, boolean stoppedBeforeEnd) {
+            return new RunProgress(name, read, written, skipped, batches, perTable, planned, covered, committedSpan,
+                    System.nanoTime() - started, stoppedBeforeEnd);
         }
     }
 }

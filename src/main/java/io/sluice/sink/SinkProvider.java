@@ -37,4 +37,13 @@ public interface SinkProvider {
 
     /** The statement that would create {@code table} with {@code columns}, in the sink's own dialect. */
     String createTableStatement(SinkConfig config, String table, java.util.List<io.sluice.schema.Column> columns);
+
+    /**
+     * Opens read-only SQL over the tables {@code pipelineName} writes, for {@code sluice query}; empty when this kind of
+     * sink cannot be queried yet. Throws {@link io.sluice.pipeline.SluiceException} when there is nothing to query
+     * yet (the pipeline has not run) or the data cannot be opened (locked, unreadable), naming where it lives.
+     */
+    default java.util.Optional<Queries> openQueries(SinkConfig config, String pipelineName) {
+        return java.util.Optional.empty();
+    }
 }

@@ -32,7 +32,13 @@ final class DevBrokers {
     /** Broker JVMs running the config of {@code dir}, found by that (unique, temporary) path in their command line. */
     static Stream<ProcessHandle> processesOf(Path dir) {
         String config = dir.toAbsolutePath().normalize().resolve("kafka").resolve("server.properties").toString();
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains(config)).orElse(false));
+        // the whole command line: ProcessHandle.Info cuts it at 4 KiB, shorter than a broker's classpath in a long path
+        return ProcessHandle.allProcesses().filter(h -> wholeCommandLine(h).map(c -> c.contains(config)).orElse(false));
+    }
+
+    /** The whole command line: ProcessHandle.Info cuts it at 4 KiB, shorter than a broker's classpath in a long path. */
+    static Optional<String> wholeCommandLine(ProcessHandle h) {
+        return io.sluice.dev.BackgroundProcess.commandLineOf(h).map(args -> String.join(" ", args)).or(() -> h.info().commandLine());
     }
 
     static boolean alive(long pid) {
@@ -65,7 +71,7 @@ final class DevBrokers {
     /** Registry JVMs serving the data of {@code dir}, found by that (unique, temporary) path in their command line. */
     static Stream<ProcessHandle> registryProcessesOf(Path dir) {
         String data = dir.toAbsolutePath().normalize().resolve("registry").resolve("data").toString();
-        return ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
+        return ProcessHandle.allProcesses().filter(h -> wholeCommandLine(h)
                 .map(c -> c.contains("io.sluice.dev.registry.RegistryMain") && c.contains(data)).orElse(false));
     }
 

@@ -47,6 +47,7 @@ class QuickstartIT {
                     .contains("_kafka_offset BIGINT")
                     .contains("Average temperature per machine (5 hottest of sensor_events)")
                     .contains("avg_temperature")
+                    .contains("query the tables with `bin/sluice query ")
                     .contains("stop the broker with `bin/sluice dev down --dir " + state + "`");
             assertThat(first.stderr()).contains("planned 4 partitions, up to 20000 records");
             assertRows(db, 20_000);

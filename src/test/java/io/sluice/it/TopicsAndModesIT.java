@@ -145,11 +145,11 @@ class TopicsAndModesIT {
         Path log = dir.resolve("continuous.log");
         Process p = Sluice.builder(dir, Map.of(), "run", m.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            waitFor(() -> Files.readString(log).contains("progress: 100 records"), p, log);
+            waitFor(() -> Files.readString(log).contains("progress: 100 committed"), p, log);
             TestBroker.createTopic(prefix + "-b", 1);
             TestBroker.produceJson(prefix + "-b", 1, 25, i -> "{\"j\":" + i + "}");
             waitFor(() -> Files.readString(log).contains("new partitions: [" + prefix + "-b-0]"), p, log);
-            waitFor(() -> Files.readString(log).contains("progress: 125 records"), p, log);
+            waitFor(() -> Files.readString(log).contains("progress: 125 committed"), p, log);
         } finally {
             p.destroy(); // SIGTERM
         }

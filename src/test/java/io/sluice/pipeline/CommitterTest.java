@@ -33,7 +33,7 @@ class CommitterTest {
                 release.countDown();
             }
         })) {
-            committer.submit(new Batch(List.of(), Map.of(), Map.of()), "batch 1");
+            committer.submit(new Batch(List.of(), List.of(), Map.of()), "batch 1");
 
             assertThat(committer.await()).isEqualTo("batch 1");
         }

@@ -22,7 +22,7 @@ public record RegistryStatus(boolean running, Optional<Long> pid, int port, Stri
         if (!running) {
             return "schema registry: not running (data in " + dataDir + ")";
         }
-        return "schema registry: running on " + url + " (pid " + pid.orElseThrow() + ", started "
+        return "schema registry: running on " + url + " (pid " + pid.map(String::valueOf).orElse("?") + ", started "
                 + startedAt.map(Instant::toString).orElse("?") + ", data in " + dataDir + ", log " + logFile + ")";
     }
 }

@@ -54,6 +54,11 @@ public final class DuckDbSinkProvider implements SinkProvider {
     }
 
     @Override
+    public java.util.Optional<io.sluice.sink.Queries> openQueries(SinkConfig config, String pipelineName) {
+        return java.util.Optional.of(DuckDbQueries.open((DuckDbSinkConfig) config, pipelineName));
+    }
+
+    @Override
     public Sink open(SinkConfig config, String pipelineName) {
         return DuckDbSink.open((DuckDbSinkConfig) config, pipelineName);
     }
