@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.manifest.Manifest;
 import io.sluice.manifest.PipelineSpec;
+import io.sluice.manifest.SourceOptions;
 import io.sluice.pipeline.SchemaSampler;
 import io.sluice.schema.Column;
 import io.sluice.schema.Evolution;
@@ -134,7 +135,8 @@ final class SchemaCommand {
                     row.put("table", t.table());
                     row.put("sampled", t.size());
                     try {
-                        Evolution.Outcome o = Evolution.apply(p.evolution(), t.table(), current, t);
+                        Evolution.Outcome o = Evolution.apply(p.evolution(),
+                                p.source().options().onError() == SourceOptions.OnError.SKIP, t.table(), current, t);
                         List<String> lines = o.changes().stream().map(SchemaChange::describe).toList();
                         row.put("changes", lines);
                         row.put("would_fail", null);
@@ -145,6 +147,9 @@ final class SchemaCommand {
                             if (o.rowsDiscarded() > 0 || o.valuesDiscarded() > 0) {
                                 out.println("  (would leave out " + o.rowsDiscarded() + " rows and drop " + o.valuesDiscarded()
                                         + " values, by schema.evolution.new_column)");
+                            }
+                            if (!o.limitWarning().isEmpty()) {
+                                out.println("  (would have " + o.limitWarning().replaceFirst("^table [^:]*: ", "") + ")");
                             }
                         }
                     } catch (SchemaChangeException e) {

@@ -8,8 +8,28 @@ package io.sluice.manifest;
  * @param widening  a type change that keeps every stored value: integer to bigint, float to double, a decimal
  *                  with more digits, a struct with more fields, date to timestamp
  * @param breaking  any other type change: narrowing or incompatible types
+ * @param maxColumns the most columns a table may have, Sluice's {@code _kafka_} and variant columns included
+ *                  ({@code schema.max_columns}); the columns a batch would add beyond it are routed by
+ *                  {@code new_column} and {@code on_error} (see {@code Evolution})
  */
-public record EvolutionPolicy(NewColumn newColumn, Widening widening, Breaking breaking) {
+public record EvolutionPolicy(NewColumn newColumn, Widening widening, Breaking breaking, int maxColumns) {
+    /**
+     * The default {@code schema.max_columns}. DuckDB pins about 0.5 MiB per column (a data and a validity block) while
+     * it appends and commits, and keeps not-yet-checkpointed NULLs uncompressed: 1000 columns stay well inside
+     * the default 2GB {@code memory_limit}, 4000 exhaust it.
+     */
+    public static final int DEFAULT_MAX_COLUMNS = 1000;
+
+    public EvolutionPolicy {
+        if (maxColumns < 1) {
+            throw new IllegalArgumentException("maxColumns must be >= 1, got " + maxColumns);
+        }
+    }
+
+    /** A policy with the default column limit. */
+    public EvolutionPolicy(NewColumn newColumn, Widening widening, Breaking breaking) {
+        this(newColumn, widening, breaking, DEFAULT_MAX_COLUMNS);
+    }
 
     public enum NewColumn {
         /** Add the column. */

@@ -242,6 +242,9 @@ final class SourceOptionsParser {
     }
 
     /** The {@code schema:} section of a pipeline. */
+    /** The highest {@code schema.max_columns} accepted: far past what an embedded sink handles well, but a bound. */
+    private static final int MAX_COLUMNS_CEILING = 100_000;
+
     static EvolutionPolicy evolution(ConfigNode node) {
         EvolutionPolicy policy = node.mapping("evolution").map(e -> {
             EvolutionPolicy.NewColumn newColumn = e.choice("new_column", EvolutionPolicy.NewColumn.EVOLVE,
@@ -253,8 +256,9 @@ final class SourceOptionsParser {
             e.finish();
             return new EvolutionPolicy(newColumn, widening, breaking);
         }).orElse(EvolutionPolicy.defaults());
+        int maxColumns = node.intValue("max_columns", EvolutionPolicy.DEFAULT_MAX_COLUMNS, 1, MAX_COLUMNS_CEILING);
         node.finish();
-        return policy;
+        return new EvolutionPolicy(policy.newColumn(), policy.widening(), policy.breaking(), maxColumns);
     }
 
     private static <E extends Enum<E>> Map<String, E> enumWords(E[] values) {

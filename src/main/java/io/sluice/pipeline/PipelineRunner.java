@@ -198,11 +198,18 @@ public final class PipelineRunner {
             Optional<List<Column>> table = tableColumns.computeIfAbsent(tb.table(), sink::columns);
             Evolution.Outcome o;
             try {
-                o = Evolution.apply(spec.evolution(), tb.table(), table, tb);
+                o = Evolution.apply(spec.evolution(), spec.source().options().onError() == OnError.SKIP, tb.table(), table, tb);
             } catch (SchemaChangeException e) {
                 throw new SluiceException(Stage.SCHEMA, e.getMessage() + "\nNothing of this batch was committed.");
             }
-            tableColumns.put(tb.table(), Optional.of(o.tableAfter()));
+            // a batch left empty creates no table
+            tableColumns.put(tb.table(), table.isEmpty() && tb.size() == 0 ? table : Optional.of(o.tableAfter()));
+            if (!o.limitWarning().isEmpty()) {
+                listener.warning(o.limitWarning());
+            }
+            if (o.rowsSkipped() > 0) {
+                batch.discard(o.rowsSkipped());
+            }
             if (!o.changes().isEmpty()) {
                 out.put(tb.table(), o.changes());
                 LOG.info("table {}: schema change\n  {}", tb.table(),
@@ -210,10 +217,12 @@ public final class PipelineRunner {
             }
             if (o.rowsDiscarded() > 0) {
                 batch.discard(o.rowsDiscarded());
+            }
+            if (o.rowsDiscarded() > 0 && o.limitWarning().isEmpty()) {
                 listener.warning("table " + tb.table() + ": left out " + o.rowsDiscarded() + " rows with new columns"
                         + " (schema.evolution.new_column: discard_row)");
             }
-            if (o.valuesDiscarded() > 0) {
+            if (o.valuesDiscarded() > 0 && o.limitWarning().isEmpty()) {
                 listener.warning("table " + tb.table() + ": dropped " + o.valuesDiscarded() + " values of new columns"
                         + " (schema.evolution.new_column: discard_value)");
             }

@@ -31,23 +31,51 @@ public final class Evolution {
      * @param rowsDiscarded   rows left out ({@code new_column: discard_row})
      * @param valuesDiscarded values dropped ({@code new_column: discard_value})
      * @param valuesToVariant values moved into variant columns
+     * @param rowsSkipped     records left out because their fields would take the table past {@code schema.max_columns}
+     *                        ({@code on_error: skip})
+     * @param limitWarning    what keeping to {@code schema.max_columns} left out, or empty
      */
     public record Outcome(List<SchemaChange> changes, List<Column> tableAfter, long rowsDiscarded, long valuesDiscarded,
-            long valuesToVariant) {}
+            long valuesToVariant, long rowsSkipped, String limitWarning) {}
 
     private Evolution() {}
 
-    /**
-     * @param table the table's columns, or empty when it does not exist yet (then the batch creates it, whatever
-     *              the policy)
-     */
+    /** {@link #apply(EvolutionPolicy, boolean, String, Optional, TableBatch)} with {@code on_error: fail}. */
     public static Outcome apply(EvolutionPolicy policy, String tableName, Optional<List<Column>> table, TableBatch batch) {
+        return apply(policy, false, tableName, table, batch);
+    }
+
+    /**
+     * @param skipRecords whether {@code on_error} is {@code skip}: then records whose fields would take the table past
+     *                    {@code schema.max_columns} are left out and counted instead of failing the batch
+     * @param table       the table's columns, or empty when it does not exist yet (then the batch creates it, whatever
+     *                    the policy, with at most {@code max_columns} columns)
+     */
+    public static Outcome apply(EvolutionPolicy policy, boolean skipRecords, String tableName, Optional<List<Column>> table,
+            TableBatch batch) {
+        ColumnLimit.Result limited = ColumnLimit.apply(policy, skipRecords, tableName, table, batch);
+        Outcome o = evolve(policy, tableName, table, batch);
+        int before = table.map(List::size).orElse(0);
+        if (o.tableAfter().size() > policy.maxColumns() && o.tableAfter().size() > before) {
+            // only variant columns get here: the new columns were kept within the limit above
+            throw new SchemaChangeException("table " + tableName + " would have " + o.tableAfter().size() + " columns, more than"
+                    + " schema.max_columns (" + policy.maxColumns() + "), with the variant columns of breaking changes;"
+                    + " raise schema.max_columns or set schema.evolution.breaking_change: fail" + diff(table.orElse(List.of()), batch.columns()));
+        }
+        return new Outcome(o.changes(), o.tableAfter(), o.rowsDiscarded() + limited.rowsDiscarded(),
+                o.valuesDiscarded() + limited.valuesDiscarded(), o.valuesToVariant(), limited.rowsSkipped(), limited.warning());
+    }
+
+    private static Outcome evolve(EvolutionPolicy policy, String tableName, Optional<List<Column>> table, TableBatch batch) {
+        if (batch.size() == 0) {
+            return new Outcome(List.of(), table.orElse(List.of()), 0, 0, 0, 0, "");
+        }
         if (table.isEmpty()) {
             List<Column> cols = batch.columns();
             String list = String.join(", ", cols.stream().map(c -> c.name() + " " + c.type().describe()).toList());
             int id = cols.isEmpty() ? -1 : batch.schemaId(0);
             return new Outcome(List.of(new SchemaChange(SchemaChange.Kind.CREATE_TABLE, Optional.empty(), Optional.empty(), list, id)),
-                    cols, 0, 0, 0);
+                    cols, 0, 0, 0, 0, "");
         }
         Map<String, Column> existing = new LinkedHashMap<>();
         for (Column c : table.get()) {
@@ -87,7 +115,7 @@ public final class Evolution {
         }
         if (rowsDiscarded > 0) {
             if (batch.size() == 0) {
-                return new Outcome(List.of(), table.get(), rowsDiscarded, valuesDiscarded, 0);
+                return new Outcome(List.of(), table.get(), rowsDiscarded, valuesDiscarded, 0, 0, "");
             }
             batch.reinferTypes(); // the rows left out must not decide the types of the rows kept
         }
@@ -189,7 +217,7 @@ public final class Evolution {
         }
         List<Column> tableAfter = new ArrayList<>();
         after.forEach((n, t) -> tableAfter.add(new Column(n, t)));
-        return new Outcome(changes, tableAfter, rowsDiscarded, valuesDiscarded, toVariant);
+        return new Outcome(changes, tableAfter, rowsDiscarded, valuesDiscarded, toVariant, 0, "");
     }
 
     /**

@@ -310,6 +310,20 @@ class ManifestLoaderTest {
         assertThat(mode.bounded()).isTrue();
     }
 
+    @Test
+    void schemaMaxColumnsLoadsAndIsBounded() {
+        String text = resource("minimal.yaml") + "schema:\n  max_columns: 250\n";
+        assertThat(parse("wide.yaml", text, Map.of()).pipelines().get(0).evolution())
+                .isEqualTo(new EvolutionPolicy(EvolutionPolicy.NewColumn.EVOLVE, EvolutionPolicy.Widening.EVOLVE,
+                        EvolutionPolicy.Breaking.FAIL, 250));
+        assertThat(load("minimal.yaml", Map.of()).pipelines().get(0).evolution().maxColumns())
+                .isEqualTo(EvolutionPolicy.DEFAULT_MAX_COLUMNS);
+        ManifestException e = catchThrowableOfType(ManifestException.class,
+                () -> parse("wide.yaml", resource("minimal.yaml") + "schema:\n  max_columns: 0\n", Map.of()));
+        assertThat(e.problems()).extracting(Problem::toString).singleElement().asString()
+                .endsWith("schema.max_columns: \"0\" is out of range (allowed: 1 to 100000)");
+    }
+
     private static Manifest load(String name, Map<String, String> env) {
         return parse(name, resource(name), env);
     }

@@ -207,4 +207,74 @@ class EvolutionTest {
         assertThat(o.changes()).isEmpty();
         assertThat(userColumns(b)).containsExactly("id INTEGER", "tags INTEGER[]");
     }
+
+    /** Rows 0..n-1, row i with a field of its own, {@code f<i>}. */
+    private static TableBatch widening(int n) {
+        Object[][] rows = new Object[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = new Object[] {"id", i, "f" + i, i};
+        }
+        return batch(rows);
+    }
+
+    private static EvolutionPolicy limited(NewColumn n, int max) {
+        return new EvolutionPolicy(n, Widening.EVOLVE, Breaking.FAIL, max);
+    }
+
+    @Test
+    void aBatchPastMaxColumnsFailsNamingTheTableTheLimitAndTheFirstRecord() {
+        // TABLE has 5 columns; a limit of 8 leaves room for three of the batch's four new columns
+        assertThatThrownBy(() -> Evolution.apply(limited(NewColumn.EVOLVE, 8), "t", Optional.of(TABLE), widening(4)))
+                .isInstanceOf(SchemaChangeException.class)
+                .hasMessageStartingWith("table t would have 9 columns, more than schema.max_columns (8): the batch brings 4 new"
+                        + " columns, the first past the limit is f3 INTEGER (first in record orders/0@3).")
+                .hasMessageContaining("source.options.on_error: skip");
+        // a new table is held to the limit too
+        assertThatThrownBy(() -> Evolution.apply(limited(NewColumn.EVOLVE, 5), "t", Optional.empty(), widening(3)))
+                .hasMessageStartingWith("table t would have 7 columns, more than schema.max_columns (5)");
+    }
+
+    @Test
+    void withOnErrorSkipTheRecordsPastTheLimitAreLeftOutAndCounted() {
+        TableBatch b = widening(4);
+        Evolution.Outcome o = Evolution.apply(limited(NewColumn.EVOLVE, 8), true, "t", Optional.of(TABLE), b);
+        assertThat(o.rowsSkipped()).isEqualTo(1);
+        assertThat(o.limitWarning()).isEqualTo("table t: skipped 1 records with values for 1 new columns past"
+                + " schema.max_columns (8), first f3 (first in record orders/0@3) (source.options.on_error: skip)");
+        assertThat(b.size()).isEqualTo(3);
+        assertThat(o.tableAfter()).hasSize(8);
+        assertThat(userColumns(b)).containsExactly("id INTEGER", "f0 INTEGER", "f1 INTEGER", "f2 INTEGER");
+        // a batch whose every record is past the limit leaves the table as it is
+        TableBatch all = widening(2);
+        Evolution.Outcome none = Evolution.apply(limited(NewColumn.EVOLVE, 5), true, "t", Optional.of(TABLE), all);
+        assertThat(none.rowsSkipped()).isEqualTo(2);
+        assertThat(none.changes()).isEmpty();
+        assertThat(none.tableAfter()).isEqualTo(TABLE);
+    }
+
+    @Test
+    void discardPoliciesCreateANewTableWithinTheLimit() {
+        TableBatch values = widening(3);
+        Evolution.Outcome o = Evolution.apply(limited(NewColumn.DISCARD_VALUE, 5), "t", Optional.empty(), values);
+        assertThat(o.tableAfter()).hasSize(5);
+        assertThat(o.valuesDiscarded()).isEqualTo(2);
+        assertThat(values.size()).isEqualTo(3);
+        assertThat(userColumns(values)).containsExactly("id INTEGER", "f0 INTEGER");
+        assertThat(o.limitWarning()).contains("dropped 2 values of 2 new columns past schema.max_columns (5), first f1");
+
+        TableBatch rows = widening(3);
+        Evolution.Outcome r = Evolution.apply(limited(NewColumn.DISCARD_ROW, 5), "t", Optional.empty(), rows);
+        assertThat(r.rowsDiscarded()).isEqualTo(2);
+        assertThat(rows.size()).isEqualTo(1);
+        assertThat(r.changes()).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo(SchemaChange.Kind.CREATE_TABLE));
+    }
+
+    @Test
+    void aTableAlreadyPastALoweredLimitKeepsItsColumnsButGainsNone() {
+        TableBatch b = batch(new Object[] {"id", 1, "name", "a"});
+        Evolution.Outcome o = Evolution.apply(limited(NewColumn.EVOLVE, 3), "t", Optional.of(TABLE), b);
+        assertThat(o.changes()).isEmpty();
+        assertThatThrownBy(() -> Evolution.apply(limited(NewColumn.EVOLVE, 3), "t", Optional.of(TABLE), widening(1)))
+                .hasMessageStartingWith("table t would have 6 columns, more than schema.max_columns (3)");
+    }
 }

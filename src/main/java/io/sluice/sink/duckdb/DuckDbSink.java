@@ -250,27 +250,48 @@ final class DuckDbSink implements Sink {
 
     @Override
     public void commit(Batch batch) {
-        String current = null;
+        // what failed is named by the data it was writing: the offsets and history go last, but a failed COMMIT
+        // is about the tables' rows and columns, not about the offsets table
+        String step = null;
+        List<String> written = new ArrayList<>();
+        int widest = 0;
         try {
             begin();
             for (TableBatch tb : batch.tables()) {
                 if (tb.size() == 0) {
                     continue;
                 }
-                current = tb.table();
+                step = "changing the columns of table " + tb.table();
                 List<Column> target = evolve(tb);
+                widest = Math.max(widest, target.size());
+                step = "appending " + tb.size() + " rows to table " + tb.table() + " (" + target.size() + " columns)";
                 append(tb, target);
+                written.add(tb.table() + " (" + tb.size() + " rows, " + target.size() + " columns)");
             }
-            current = HISTORY_TABLE;
+            step = "recording the schema changes in " + HISTORY_TABLE;
             recordChanges(batch);
-            current = OFFSETS_TABLE;
+            step = "storing the batch's positions in " + OFFSETS_TABLE;
             upsertPositions(batch.positions());
+            step = "committing " + (written.isEmpty() ? "the batch's positions" : "table " + String.join(", table ", written));
             execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
             rollback();
-            throw new SluiceException(Stage.WRITE, "DuckDB rejected the batch (table " + current + " in "
-                    + config.path() + "); nothing of it was committed: " + firstLine(e.getMessage()), e);
+            throw new SluiceException(Stage.WRITE, "DuckDB rejected the batch while " + step + " in " + config.path()
+                    + "; nothing of it was committed: " + explain(e.getMessage(), widest), e);
         }
+    }
+
+    /** DuckDB's first line, with what to do when it ran out of memory, which wide tables make likely. */
+    private String explain(String duckdb, int widest) {
+        String first = firstLine(duckdb);
+        boolean memory = first.contains("Out of Memory") || first.contains("failed to pin block") || first.contains("could not allocate block");
+        if (!memory) {
+            return first;
+        }
+        return "DuckDB ran out of memory (sink.memory_limit " + config.memoryLimit() + ")"
+                + (widest > 0 ? "; the widest table has " + widest + " columns, and DuckDB needs about 0.5 MiB per column"
+                        + " while it appends and commits" : "")
+                + ". Raise sink.memory_limit or lower schema.max_columns (" + first + ")";
     }
 
     @Override
@@ -460,7 +481,10 @@ final class DuckDbSink implements Sink {
         try {
             execute("ROLLBACK");
         } catch (SQLException e) {
-            LOG.warn("rollback failed: {}", e.getMessage());
+            // a COMMIT that failed has already ended the transaction
+            if (!String.valueOf(e.getMessage()).contains("no transaction is active")) {
+                LOG.warn("rollback failed: {}", e.getMessage());
+            }
         }
     }
 
