@@ -106,6 +106,34 @@ class RecordDecoderTest {
                 .isEqualTo("the JSON object repeats field \"_kafka_offset\", so one of its values would be lost");
     }
 
+    @Test
+    void avroAndProtobufFieldsFollowTheSameRule() throws Exception {
+        Path avsc = dir.resolve("s.avsc");
+        Files.writeString(avsc, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"_kafka_offset\",\"type\":\"long\"},"
+                + "{\"name\":\"a__b\",\"type\":\"int\"},{\"name\":\"a\",\"type\":{\"type\":\"record\",\"name\":\"A\",\"fields\":"
+                + "[{\"name\":\"b\",\"type\":\"int\"}]}}]}");
+        SourceOptions avro = options(MessageFormat.AVRO, new SchemaOptions(MessageFormat.STRING, Optional.empty(),
+                Optional.of(avsc), Optional.empty(), SchemaOptions.WireFormat.PLAIN, SchemaOptions.SubjectNameStrategy.TOPIC));
+        byte[] payload = {(byte) 0xce, 0x0f, 2, 4}; // 999, 1, 2 as zig-zag varints
+        DecodeException e = catchThrowableOfType(DecodeException.class, () -> RecordDecoder.open(avro)
+                .decode(new ConsumerRecord<>("orders", 0, 42L, null, payload), new Row()));
+        assertThat(e).hasMessage("fields \"a__b\" and \"a\".\"b\" (nested, joined with \"__\"), or a repeated name, both make column \"a__b\"");
+
+        Path proto = dir.resolve("s.proto");
+        Files.writeString(proto, "syntax = \"proto3\";\nmessage M {\n  int64 _kafka_offset = 1;\n  string _KAFKA_KEY = 2;\n}\n");
+        SourceOptions protobuf = options(MessageFormat.PROTOBUF, new SchemaOptions(MessageFormat.STRING, Optional.empty(),
+                Optional.of(proto), Optional.of("M"), SchemaOptions.WireFormat.PLAIN, SchemaOptions.SubjectNameStrategy.TOPIC));
+        Row row = new Row();
+        RecordDecoder.open(protobuf).decode(new ConsumerRecord<>("orders", 0, 42L, bytes("k"),
+                new byte[] {0x08, (byte) 0xe7, 0x07, 0x12, 1, 'x'}), row);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < row.size(); i++) {
+            out.put(row.name(i), row.value(i));
+        }
+        assertThat(out).contains(entry("_kafka_offset", 42L), entry("_kafka_key", "k"), entry("_payload__kafka_offset", 999L),
+                entry("_payload__KAFKA_KEY", "x"));
+    }
+
     private static Map<String, Object> decode(SourceOptions options, String key, String value) throws DecodeException {
         Row row = new Row();
         RecordDecoder.open(options).decode(record(key, value), row);
