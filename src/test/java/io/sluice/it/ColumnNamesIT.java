@@ -98,6 +98,27 @@ class ColumnNamesIT {
                 .containsExactly(Arrays.asList(0L, "k0"), Arrays.asList(4L, "k4"));
     }
 
+    @Test
+    void structFieldsSpelledInAnotherCaseShareTheirFieldAndCollisionsInOneRecordAreSkipped() {
+        String topic = Sluice.unique("struct-names");
+        TestBroker.createTopic(topic, 1);
+        produce(topic, List.of("{\"s\":{\"Name\":1}}", "{\"s\":{\"name\":2}}", "{\"s\":{\"Name\":3,\"name\":4}}", "{\"s\":{\"\":5}}"));
+        String m = Manifests.duckdb("structs", "topics: [" + topic + "]", "{batch_size: 100, nested: struct, on_error: skip}", "t");
+
+        Sluice.Result r = Sluice.run(dir, Map.of(), "run", Sluice.manifest(dir, m).toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.stderr()).contains("read 4, written 2, skipped 2")
+                .contains("skipped record " + topic + "/0@2: struct fields \"s\".\"Name\" and \"s\".\"name\" differ only in case")
+                .contains("skipped record " + topic + "/0@3: struct field \"s\".\"\" has an empty name");
+        produce(topic, List.of("{\"s\":{\"NAME\":6}}"));
+        r = Sluice.run(dir, Map.of(), "run", Sluice.manifest(dir, m).toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Sluice.query(db(), "select data_type from information_schema.columns where table_name = 't' and column_name = 's'"))
+                .containsExactly(List.of("STRUCT(\"Name\" INTEGER)"));
+        assertThat(Sluice.query(db(), "select _kafka_offset, s.Name from t order by _kafka_offset"))
+                .containsExactly(Arrays.asList(0L, 1), Arrays.asList(1L, 2), Arrays.asList(4L, 6));
+    }
+
     private static void produce(String topic, List<String> values) {
         try (KafkaProducer<byte[], byte[]> p = AvroIT.bytesProducer()) {
             for (int i = 0; i < values.size(); i++) {
