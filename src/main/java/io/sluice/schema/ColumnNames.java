@@ -34,9 +34,14 @@ public final class ColumnNames {
     private final Slots payloadSlots = new Slots();
     /** Per column id, the record that last used it and the field that did, to find two fields making one column. */
     private long[] stamps = new long[64];
-    private Entry[] users = new Entry[64];
+    private int[] users = new int[64];
     private long record;
     private final StructNames structs = new StructNames();
+    /** The field names of the last row that passed (as the decoder gave them), and each one's rename or null. */
+    private String[] lastFields = new String[0];
+    private String[] lastColumns = new String[0];
+    private int lastSize = -1;
+    private int lastPayloadStart = -1;
 
     /** @param separator the flatten separator, to explain where a flattened name came from */
     public ColumnNames(String separator) {
@@ -87,6 +92,14 @@ public final class ColumnNames {
             reset(); // records with ever-new names: do not grow without bound
         }
         record++;
+        if (sameAsLast(row, payloadStart)) {
+            return;
+        }
+        lastSize = -1; // until this row passes
+        if (lastFields.length < row.size()) {
+            lastFields = new String[Math.max(row.size(), lastFields.length * 2)];
+            lastColumns = new String[lastFields.length];
+        }
         for (int i = 0; i < row.size(); i++) {
             String name = row.name(i);
             boolean isOwn = i < payloadStart;
@@ -101,10 +114,12 @@ public final class ColumnNames {
                 throw new ColumnNameException("field " + quote(e.field) + " " + e.invalid);
             }
             if (stamps[e.id] == record) {
-                throw new ColumnNameException(collision(users[e.id], e));
+                throw new ColumnNameException(collision(lastFields[users[e.id]], e));
             }
             stamps[e.id] = record;
-            users[e.id] = e;
+            users[e.id] = i;
+            lastFields[i] = name;
+            lastColumns[i] = e.column != name ? e.column : null;
             if (e.column != name) {
                 row.rename(i, e.column);
             }
@@ -112,6 +127,37 @@ public final class ColumnNames {
                 structs.check(e.column, row.value(i), row.type(i));
             }
         }
+        lastSize = row.size();
+        lastPayloadStart = payloadStart;
+    }
+
+    /**
+     * Whether the row has the very names of the last row that passed, in the same order: then it passes too, and
+     * gets the same renames. Only its struct values are left to check.
+     */
+    private boolean sameAsLast(Row row, int payloadStart) throws ColumnNameException {
+        int n = row.size();
+        if (n != lastSize || payloadStart != lastPayloadStart) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (row.name(i) != lastFields[i]) {
+                return false;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            String column = lastColumns[i];
+            if (column != null) {
+                row.rename(i, column);
+            }
+            if (i >= payloadStart) {
+                DataType t = row.type(i);
+                if (t == null ? row.value(i) instanceof Map<?, ?> : !(t instanceof DataType.Scalar)) {
+                    structs.check(row.name(i), row.value(i), t);
+                }
+            }
+        }
+        return true;
     }
 
     private Entry entry(String name, boolean isOwn) {
@@ -135,16 +181,16 @@ public final class ColumnNames {
         return e;
     }
 
-    private String collision(Entry first, Entry second) {
+    private String collision(String first, Entry second) {
         String column = quote(second.column);
-        if (first.field.equals(second.field)) {
-            if (!separator.isEmpty() && first.field.contains(separator)) {
-                return "fields " + quote(first.field) + " and " + nested(first.field) + " (nested, joined with "
+        if (first.equals(second.field)) {
+            if (!separator.isEmpty() && first.contains(separator)) {
+                return "fields " + quote(first) + " and " + nested(first) + " (nested, joined with "
                         + quote(separator) + "), or a repeated name, both make column " + column;
             }
-            return "field " + quote(first.field) + " appears twice";
+            return "field " + quote(first) + " appears twice";
         }
-        return "fields " + quote(first.field) + " and " + quote(second.field) + " both make column " + column
+        return "fields " + quote(first) + " and " + quote(second.field) + " both make column " + column
                 + " (column names ignore case)";
     }
 
@@ -158,13 +204,14 @@ public final class ColumnNames {
     }
 
     private void reset() {
+        lastSize = -1;
         own.clear();
         payload.clear();
         ids.clear();
         ownSlots.clear();
         payloadSlots.clear();
         stamps = new long[64];
-        users = new Entry[64];
+        users = new int[64];
     }
 
     /** A name for messages: in double quotes, with control characters and lone surrogates escaped. */
