@@ -26,6 +26,7 @@ final class JsonDecoder implements Decoder {
         if (value.length == 0) {
             throw new DecodeException("value is empty, expected a JSON object");
         }
+        JsonErrors.checkStart(value, 0, value.length);
         fields.startRecord();
         try (JsonParser p = FACTORY.createParser(value)) {
             JsonToken first = p.nextToken();
@@ -39,7 +40,7 @@ final class JsonDecoder implements Decoder {
                         + p.currentTokenLocation().getByteOffset());
             }
         } catch (IOException e) {
-            throw JsonFields.notValidJson(e);
+            throw JsonErrors.notValidJson(e, value, 0, value.length);
         }
     }
 

@@ -101,6 +101,9 @@ public final class JsonFields {
         Map<String, Object> map = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
+            if (map.containsKey(field)) {
+                throw new RepeatedField(p);
+            }
             JsonToken t = p.nextToken();
             map.put(field, t == JsonToken.START_OBJECT ? map(p) : scalar(p, t));
         }
@@ -143,18 +146,22 @@ public final class JsonFields {
         return w.toString();
     }
 
-    /** What is wrong with a payload Jackson could not read, with the byte where it stopped. */
-    public static DecodeException notValidJson(IOException e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
-            long at = j.getLocation() == null ? -1 : j.getLocation().getByteOffset();
-            String reason = firstLine(j.getOriginalMessage());
-            int marker = reason.indexOf(" (start marker at");
-            if (marker > 0) {
-                reason = reason.substring(0, marker);
-            }
-            return new DecodeException("not valid JSON: " + reason + (at >= 0 ? " at byte " + at : ""));
+    /** A JSON object names one field twice: one of the values would be lost. */
+    public static final class RepeatedField extends IOException {
+        public RepeatedField(JsonParser p) {
+            super(message(p));
         }
-        return new DecodeException("not valid JSON: " + firstLine(e.getMessage()));
+
+        private static String message(JsonParser p) {
+            com.fasterxml.jackson.core.JsonStreamContext object = p.getParsingContext();
+            if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+                object = object.getParent();
+            }
+            String field = object.getCurrentName();
+            String at = object.getParent() == null ? "" : object.getParent().pathAsPointer().toString();
+            return "the JSON object " + (at.isEmpty() ? "" : "at " + at + " ") + "repeats field "
+                    + io.sluice.schema.ColumnNames.quote(field == null ? "" : field) + ", so one of its values would be lost";
+        }
     }
 
     /** The first line of a message, for errors that must stay on one line. */

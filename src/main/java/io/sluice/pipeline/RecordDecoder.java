@@ -5,8 +5,10 @@ import io.sluice.format.Decoder;
 import io.sluice.format.Decoders;
 import io.sluice.format.registry.SchemaRegistryClient;
 import io.sluice.manifest.SourceOptions;
+import io.sluice.format.Utf8;
+import io.sluice.schema.ColumnNameException;
+import io.sluice.schema.ColumnNames;
 import io.sluice.schema.Row;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Turns a Kafka record into a row: the {@code _kafka_*} columns, the key (as text, or decoded by
- * {@code key_format}) and the value's fields. Used by one thread.
+ * {@code key_format}) and the value's fields, named by {@link ColumnNames}. Used by one thread.
  */
 public final class RecordDecoder {
     private final Decoder values;
@@ -24,11 +26,13 @@ public final class RecordDecoder {
     private final String separator;
     private final Row keyRow = new Row();
     private final Map<String, String> keyColumns = new HashMap<>();
+    private final ColumnNames names;
 
     private RecordDecoder(Decoder values, Decoder keys, String separator) {
         this.values = values;
         this.keys = keys;
         this.separator = separator;
+        this.names = new ColumnNames(separator);
     }
 
     /** The decoders the options name; a local schema file that cannot be read fails here, at the DECODE stage. */
@@ -57,12 +61,18 @@ public final class RecordDecoder {
         row.put("_kafka_offset", r.offset());
         row.put("_kafka_timestamp", Instant.ofEpochMilli(r.timestamp()));
         if (keys == null || key == null) {
-            row.put("_kafka_key", key == null ? null : new String(key, StandardCharsets.UTF_8));
+            row.put("_kafka_key", key == null ? null : Utf8.decode(key, "key (key_format string)", "key_format"));
         } else {
             decodeKey(key, row);
         }
+        int payloadStart = row.size();
         if (value != null) {
             values.decode(value, row);
+        }
+        try {
+            names.apply(row, payloadStart);
+        } catch (ColumnNameException e) {
+            throw new DecodeException(e.getMessage(), e);
         }
     }
 
@@ -75,7 +85,7 @@ public final class RecordDecoder {
         try {
             keys.decode(key, keyRow);
         } catch (DecodeException e) {
-            throw new DecodeException("key: " + e.getMessage(), e);
+            throw new DecodeException("key: " + e.getMessage().replace("message_format", "key_format"), e);
         }
         for (int i = 0; i < keyRow.size(); i++) {
             String name = keyRow.name(i);

@@ -216,17 +216,34 @@ public sealed interface DataType {
         return t == Scalar.INTEGER ? new Decimal(10, 0) : new Decimal(19, 0);
     }
 
+    /** Fields match ignoring case, as column names do; the first spelling is kept. */
     private static Struct merge(Struct a, Struct b) {
-        Map<String, DataType> merged = new LinkedHashMap<>();
+        Map<String, Field> merged = new LinkedHashMap<>();
         for (Field f : a.fields()) {
-            merged.put(f.name(), f.type());
+            merged.put(f.name().toLowerCase(java.util.Locale.ROOT), f);
         }
         for (Field f : b.fields()) {
-            merged.merge(f.name(), f.type(), DataType::widen);
+            merged.merge(f.name().toLowerCase(java.util.Locale.ROOT), f,
+                    (had, added) -> new Field(had.name(), widen(had.type(), added.type())));
         }
-        List<Field> fields = new ArrayList<>();
-        merged.forEach((n, t) -> fields.add(new Field(n, t)));
-        return new Struct(fields);
+        return new Struct(new ArrayList<>(merged.values()));
+    }
+
+    /**
+     * The value of struct field {@code name} in a struct value, whose key may be spelled in another case (fields match
+     * ignoring case, see {@link #widen}); null when absent.
+     */
+    static Object fieldValue(Map<?, ?> struct, String name) {
+        Object v = struct.get(name);
+        if (v != null || struct.containsKey(name)) {
+            return v;
+        }
+        for (Map.Entry<?, ?> e : struct.entrySet()) {
+            if (name.equalsIgnoreCase((String) e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** A struct without fields (from {@code {}}) has no SQL type; it is treated like null. */

@@ -232,9 +232,9 @@ public final class Evolution {
         }
         if (from instanceof Struct a && to instanceof Struct b) {
             Map<String, DataType> fields = new LinkedHashMap<>();
-            b.fields().forEach(f -> fields.put(f.name(), f.type()));
+            b.fields().forEach(f -> fields.put(f.name().toLowerCase(java.util.Locale.ROOT), f.type()));
             for (DataType.Field f : a.fields()) {
-                DataType t = fields.get(f.name());
+                DataType t = fields.get(f.name().toLowerCase(java.util.Locale.ROOT));
                 if (t == null || !widensSafely(f.type(), t)) {
                     return false;
                 }

@@ -54,6 +54,11 @@ public final class Row {
         return names[i];
     }
 
+    /** Gives field {@code i} another name (the column name rule of {@link ColumnNames}). */
+    public void rename(int i, String name) {
+        names[i] = name;
+    }
+
     public Object value(int i) {
         return values[i];
     }

@@ -140,7 +140,7 @@ class GoldenFormatsIT {
         List<String> names = new ArrayList<>();
         for (List<Object> col : cols) {
             out.append(col.get(0)).append(' ').append(col.get(1)).append('\n');
-            names.add("\"" + col.get(0) + "\"::VARCHAR");
+            names.add("\"" + ((String) col.get(0)).replace("\"", "\"\"") + "\"::VARCHAR");
         }
         out.append('\n');
         for (List<Object> row : Sluice.query(db, "select " + String.join(", ", names) + " from " + table + " order by _kafka_offset")) {

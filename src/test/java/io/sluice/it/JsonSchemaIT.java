@@ -172,7 +172,7 @@ class JsonSchemaIT {
                 .contains(topic + "/0@1: value does not start with the schema registry's magic byte 0")
                 .contains(topic + "/0@2: unknown schema id " + (id + 1000) + ": ")
                 .contains(topic + "/0@3: $.readings.rpm: 12.5 is not an integer")
-                .contains(topic + "/0@4: not valid JSON: Unexpected end-of-input")
+                .contains(topic + "/0@4: not valid JSON: the value ends at byte")
                 .contains(topic + "/0@6: schema id " + broken + " from " + registry.url() + " is not a usable JSON Schema: schema id "
                         + broken + "#/properties/a: unknown type \"text\"")
                 .contains(topic + "/0@7: schema id " + broken + " from " + registry.url() + " is not a usable JSON Schema");

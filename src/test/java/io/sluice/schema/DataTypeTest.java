@@ -25,6 +25,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DataTypeTest {
 
     @Test
+    void structFieldsMatchIgnoringCaseAsColumnsDo() {
+        Struct a = new Struct(List.of(new Field("Name", INTEGER), new Field("x", BOOLEAN)));
+        Struct b = new Struct(List.of(new Field("name", BIGINT), new Field("y", VARCHAR)));
+
+        assertThat(DataType.widen(a, b)).isEqualTo(new Struct(List.of(new Field("Name", BIGINT), new Field("x", BOOLEAN),
+                new Field("y", VARCHAR))));
+        assertThat(DataType.widen(a, new Struct(List.of(new Field("NAME", INTEGER))))).isEqualTo(a);
+        assertThat(Evolution.widensSafely(a, new Struct(List.of(new Field("NAME", BIGINT), new Field("X", BOOLEAN))))).isTrue();
+        assertThat(DataType.fieldValue(Map.of("name", 2), "Name")).isEqualTo(2);
+        assertThat(DataType.fieldValue(Map.of("other", 2), "Name")).isNull();
+    }
+
+    @Test
     void infersTheTypeOfEachKindOfValue() {
         assertThat(DataType.of("x")).isEqualTo(VARCHAR);
         assertThat(DataType.of(1)).isEqualTo(INTEGER);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.sluice.format.DecodeException;
+import io.sluice.format.JsonErrors;
 import io.sluice.format.JsonFields;
 import io.sluice.format.jsonschema.SchemaResolver.Resolved;
 import io.sluice.manifest.SourceOptions.NestedMode;
@@ -74,6 +75,8 @@ final class RowReader {
     private final String[] slotNames;
     private final DataType[] slotTypes;
     private final Object[] slots;
+    /** Per slot, whether this record set it already: a repeated field would lose a value. */
+    private final boolean[] filled;
     private final Row extras = new Row();
     private int depth;
 
@@ -100,6 +103,7 @@ final class RowReader {
         slotNames = names.toArray(String[]::new);
         slotTypes = types.toArray(DataType[]::new);
         slots = new Object[slotNames.length];
+        filled = new boolean[slotNames.length];
     }
 
     /** The declared columns, in order: for tests and messages. */
@@ -117,7 +121,9 @@ final class RowReader {
             throw new DecodeException("value is empty, expected JSON" + (root != null ? " (an object)" : ""));
         }
         Arrays.fill(slots, null);
+        Arrays.fill(filled, false);
         extras.clear();
+        JsonErrors.checkStart(buf, offset, length);
         inferred.startRecord();
         try (JsonParser p = FACTORY.createParser(buf, offset, length)) {
             JsonToken first = p.nextToken();
@@ -140,7 +146,7 @@ final class RowReader {
         } catch (PathException e) {
             throw new DecodeException(e.describe());
         } catch (IOException e) {
-            throw JsonFields.notValidJson(e);
+            throw JsonErrors.notValidJson(e, buf, offset, length);
         } catch (NumberFormatException e) { // Jackson's limits on numbers, met by an undeclared property
             throw new DecodeException("a number in the value is out of range: " + JsonFields.firstLine(e.getMessage()));
         }
@@ -162,6 +168,10 @@ final class RowReader {
             Member m = level.members().get(field);
             try {
                 if (m instanceof Leaf leaf) {
+                    if (filled[leaf.slot()]) {
+                        throw new JsonFields.RepeatedField(p);
+                    }
+                    filled[leaf.slot()] = true;
                     slots[leaf.slot()] = t == JsonToken.VALUE_NULL ? null : leaf.reader().read(p, t);
                 } else if (m instanceof Nested n) {
                     if (t == JsonToken.START_OBJECT) {

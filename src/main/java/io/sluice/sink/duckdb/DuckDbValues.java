@@ -91,7 +91,7 @@ final class DuckDbValues {
             Map<?, ?> m = (Map<?, ?>) v;
             ap.beginStruct();
             for (Field f : s.fields()) {
-                append(ap, f.type(), m.get(f.name()));
+                append(ap, f.type(), DataType.fieldValue(m, f.name()));
             }
             ap.endStruct();
             return;
@@ -133,7 +133,7 @@ final class DuckDbValues {
             Map<?, ?> m = (Map<?, ?>) v;
             LinkedHashMap<String, Object> out = new LinkedHashMap<>();
             for (Field f : s.fields()) {
-                out.put(f.name(), plain(f.type(), m.get(f.name())));
+                out.put(f.name(), plain(f.type(), DataType.fieldValue(m, f.name())));
             }
             return out;
         }
