@@ -6,10 +6,13 @@ import io.sluice.manifest.PipelineSpec;
 import io.sluice.manifest.Problem;
 import io.sluice.manifest.ManifestException;
 import io.sluice.sink.SinkRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The manifest argument, pipeline selection and output format shared by the commands. */
 final class ManifestOptions {
@@ -25,9 +28,21 @@ final class ManifestOptions {
 
     enum OutputFormat { text, json }
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     final SinkRegistry sinks = SinkRegistry.load();
 
+    /** Loads the manifest and prints its warnings on stderr (an invalid manifest throws, listing problems and warnings). */
     Manifest load() {
+        Manifest m = loadQuietly();
+        PrintWriter err = command.commandLine().getErr();
+        m.warnings().forEach(w -> err.println("warning: " + w));
+        err.flush();
+        return m;
+    }
+
+    Manifest loadQuietly() {
         return new ManifestLoader(System.getenv(), sinks).load(manifest);
     }
 
