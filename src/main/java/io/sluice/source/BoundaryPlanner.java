@@ -34,7 +34,10 @@ public final class BoundaryPlanner {
 
     /** The partitions the selection covers right now, in topic and partition order. */
     public List<TopicPartition> partitions() {
-        Map<String, List<TopicPartition>> topics = metadata.topics();
+        return partitions(metadata.topics());
+    }
+
+    private List<TopicPartition> partitions(Map<String, List<TopicPartition>> topics) {
         List<TopicPartition> out = new ArrayList<>();
         if (selection instanceof TopicSelection.Named named) {
             List<String> missing = named.topics().stream().filter(t -> !topics.containsKey(t)).toList();
@@ -55,7 +58,15 @@ public final class BoundaryPlanner {
 
     /** Plans the whole run from the stored offsets. */
     public ReadPlan plan(Map<TopicPartition, Long> stored) {
-        return planFor(partitions(), stored, options.readMode());
+        Map<String, List<TopicPartition>> topics = metadata.topics();
+        List<TopicPartition> parts = partitions(topics);
+        ReadPlan plan = planFor(parts, stored, options.readMode());
+        if (parts.isEmpty() && selection instanceof TopicSelection.Matching m) {
+            List<String> warnings = new ArrayList<>(plan.warnings());
+            warnings.add(NoMatch.describe(m, topics.keySet(), options.readMode() instanceof ReadMode.Continuous));
+            return new ReadPlan(plan.ranges(), plan.stored(), plan.highWatermarks(), warnings);
+        }
+        return plan;
     }
 
     /** Plans partitions that appeared while running continuously (new topics or partitions). */
