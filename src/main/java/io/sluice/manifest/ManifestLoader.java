@@ -166,9 +166,12 @@ public final class ManifestLoader {
         Optional<String> type = node.requiredString("type", "kafka");
         type.filter(t -> !t.equals("kafka")).ifPresent(t -> node.error("type",
                 ConfigNode.quote(t) + " is not a known source type (known: kafka)"));
-        Optional<KafkaConnection> connection = connection(node);
+        Optional<String> id = node.has("connection_id") && !node.has("connection") ? node.string("connection_id") : Optional.empty();
+        Optional<KafkaConnection> connection = connection(node, id);
         Optional<TopicSelection> topics = topics(node);
-        SourceOptions options = node.mapping("options").map(SourceOptionsParser::options).orElseGet(() -> SourceOptionsParser.options(null));
+        Map<String, String> registry = id.map(this::registryFromEnv).orElse(Map.of());
+        SourceOptions options = node.mapping("options").map(o -> SourceOptionsParser.options(o, registry))
+                .orElseGet(() -> SourceOptionsParser.options(null, registry));
         node.accept("connection", "connection_id", "topic", "topics", "topics_regex");
         node.finish();
         if (connection.isEmpty() || topics.isEmpty()) {
@@ -177,7 +180,26 @@ public final class ManifestLoader {
         return Optional.of(new SourceSpec(connection.get(), topics.get(), options));
     }
 
-    private Optional<KafkaConnection> connection(ConfigNode source) {
+    /**
+     * The schema registry a {@code connection_id} names, as dpone keeps it with the connection: {@code <ID>_SCHEMA_REGISTRY_URL},
+     * {@code _USERNAME} and {@code _PASSWORD}, by the option keys they stand in for when {@code options} does not set them.
+     */
+    private Map<String, String> registryFromEnv(String id) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : List.of("schema_registry_url", "schema_registry_username", "schema_registry_password")) {
+            String value = env.get(prefix(id) + key.toUpperCase(Locale.ROOT));
+            if (value != null && !value.isBlank()) {
+                out.put(key, value);
+            }
+        }
+        return out;
+    }
+
+    private static String prefix(String id) {
+        return id.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+    }
+
+    private Optional<KafkaConnection> connection(ConfigNode source, Optional<String> id) {
         boolean inline = source.has("connection");
         boolean byId = source.has("connection_id");
         if (inline && byId) {
@@ -186,7 +208,7 @@ public final class ManifestLoader {
             return Optional.empty();
         }
         if (byId) {
-            return source.string("connection_id").flatMap(id -> connectionFromEnv(source, id));
+            return id.flatMap(i -> connectionFromEnv(source, i));
         }
         Optional<ConfigNode> node = source.mapping("connection");
         if (node.isEmpty()) {
@@ -234,7 +256,7 @@ public final class ManifestLoader {
     }
 
     private Optional<KafkaConnection> connectionFromEnv(ConfigNode source, String id) {
-        String prefix = id.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+        String prefix = prefix(id);
         String bootstrap = env.get(prefix + "BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             source.error("connection_id", "environment variable " + prefix + "BOOTSTRAP_SERVERS is not set (connection_id "
