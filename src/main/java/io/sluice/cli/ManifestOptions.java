@@ -7,10 +7,13 @@ import io.sluice.manifest.Problem;
 import io.sluice.manifest.ManifestException;
 import io.sluice.sink.Positions;
 import io.sluice.sink.SinkRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The manifest argument, pipeline selection and output format shared by the commands. */
 final class ManifestOptions {
@@ -26,6 +29,9 @@ final class ManifestOptions {
 
     enum OutputFormat { text, json }
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     final SinkRegistry sinks = SinkRegistry.load();
 
     /** What the pipeline's sink holds, read without changing anything, through the pipeline's topic-to-table mapping. */
@@ -34,7 +40,16 @@ final class ManifestOptions {
                 p.sink().config());
     }
 
+    /** Loads the manifest and prints its warnings on stderr (an invalid manifest throws, listing problems and warnings). */
     Manifest load() {
+        Manifest m = loadQuietly();
+        PrintWriter err = command.commandLine().getErr();
+        m.warnings().forEach(w -> err.println("warning: " + w));
+        err.flush();
+        return m;
+    }
+
+    Manifest loadQuietly() {
         return new ManifestLoader(System.getenv(), sinks).load(manifest);
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate", description = "Checks a manifest without connecting to anything; lists every problem.")
+@Command(name = "validate", description = "Checks a manifest without connecting to anything; lists every problem and warning.")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ManifestOptions opts;
@@ -25,7 +25,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            Manifest m = opts.load();
+            Manifest m = opts.loadQuietly();
+            m.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             if (opts.json()) {
                 List<Map<String, Object>> pipes = new ArrayList<>();
                 for (PipelineSpec p : m.pipelines()) {
@@ -36,7 +37,8 @@ final class ValidateCommand implements Callable<Integer> {
                     o.put("config", p.toString());
                     pipes.add(o);
                 }
-                spec.commandLine().getOut().println(Json.write(Map.of("valid", true, "pipelines", pipes)));
+                spec.commandLine().getOut().println(Json.write(Map.of("valid", true, "pipelines", pipes,
+                        "warnings", json(m.warnings()))));
             } else {
                 for (PipelineSpec p : m.pipelines()) {
                     spec.commandLine().getErr().println("ok: pipeline " + p.name() + ": " + p.source().topics()
@@ -46,14 +48,19 @@ final class ValidateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (ManifestException e) {
             if (opts.json()) {
-                List<Map<String, Object>> problems = new ArrayList<>();
-                for (Problem p : e.problems()) {
-                    problems.add(Map.of("file", p.file(), "line", p.line(), "path", p.path(), "message", p.message()));
-                }
-                spec.commandLine().getOut().println(Json.write(Map.of("valid", false, "problems", problems)));
+                spec.commandLine().getOut().println(Json.write(Map.of("valid", false, "problems", json(e.problems()),
+                        "warnings", json(e.warnings()))));
             }
             spec.commandLine().getErr().println("sluice: " + e.getMessage());
             return ExitCodes.INVALID;
         }
+    }
+
+    private static List<Map<String, Object>> json(List<Problem> problems) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Problem p : problems) {
+            out.add(Map.of("file", p.file(), "line", p.line(), "path", p.path(), "message", p.message()));
+        }
+        return out;
     }
 }

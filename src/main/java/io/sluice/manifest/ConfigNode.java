@@ -30,7 +30,12 @@ public final class ConfigNode {
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> read = new HashSet<>();
 
-    record Context(String file, Problems problems, EnvExpander env) {}
+    /** What one load shares: where problems go, and which hints were given already (so each is given once). */
+    record Context(String file, Problems problems, EnvExpander env, Set<String> given) {
+        Context(String file, Problems problems, EnvExpander env) {
+            this(file, problems, env, new HashSet<>());
+        }
+    }
 
     ConfigNode(Context ctx, String path, Node node) {
         this.ctx = ctx;
@@ -230,13 +235,16 @@ public final class ConfigNode {
 
     /** A flat mapping of string keys to scalar values, such as Kafka client {@code properties:}. */
     public Map<String, String> stringMap(String key) {
+        return mapping(key).map(ConfigNode::scalars).orElseGet(LinkedHashMap::new);
+    }
+
+    /** This mapping as flat keys and scalar values (expanded), reporting values that are not scalars. */
+    public Map<String, String> scalars() {
         Map<String, String> out = new LinkedHashMap<>();
-        mapping(key).ifPresent(m -> {
-            for (String k : m.entries.keySet()) {
-                m.read.add(k);
-                m.scalar(k, "a scalar").map(v -> m.expand(k, v)).ifPresent(v -> out.put(k, v));
-            }
-        });
+        for (String k : entries.keySet()) {
+            read.add(k);
+            scalar(k, "a scalar").map(v -> expand(k, v)).ifPresent(v -> out.put(k, v));
+        }
         return out;
     }
 
@@ -263,16 +271,83 @@ public final class ConfigNode {
         }
     }
 
-    /** Reports every key of this mapping that no accessor asked for. Call once, after reading. */
+    /**
+     * Reports every key of this mapping that no accessor asked for: as unknown, with the key it probably means (here,
+     * in another section, or Sluice's name for another tool's key), or with the keys known here, listed once per
+     * section in a load. Keys of the tools Sluice replaces that have no meaning here get one warning each instead.
+     * Call once, after reading.
+     */
     public void finish() {
         Collection<String> known = new ArrayList<>(read);
+        String section = KeyHints.section(path);
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
-            if (!read.contains(e.getKey())) {
-                problemAt(e.getValue().getKeyNode(), child(e.getKey()),
-                        "unknown key" + Suggestions.didYouMean(e.getKey(), known)
-                                + (known.isEmpty() ? "" : " (known here: " + String.join(", ", sorted(known)) + ")"));
+            String key = e.getKey();
+            if (read.contains(key)) {
+                continue;
+            }
+            Node value = e.getValue().getValueNode();
+            Optional<KeyHints.Ignored> ignored = KeyHints.ignored(section, key, modeOf(value));
+            if (ignored.isPresent()) {
+                if (ignored.get().fatal()) {
+                    problemAt(value, child(key), ignored.get().message());
+                } else if (!ignored.get().message().isEmpty() && ctx.given().add("warn:" + section + "." + key)) {
+                    warnAt(e.getValue().getKeyNode(), child(key), ignored.get().message());
+                }
+                continue;
+            }
+            Optional<String> meant = KeyHints.elsewhere(section, key).or(() -> Suggestions.closest(key, known));
+            String moved = translations(section, key, value);
+            String message = "unknown key" + meant.map(m -> "; did you mean " + m + "?").orElse("") + moved;
+            if (meant.isEmpty() && moved.isEmpty() && !known.isEmpty() && ctx.given().add("known:" + section)) {
+                message += " (known here: " + String.join(", ", sorted(known)) + ")";
+            }
+            problemAt(e.getValue().getKeyNode(), child(key), message);
+        }
+    }
+
+    /** For an unknown mapping (such as dlt's {@code kafka:} or {@code processing:}): where its keys go in Sluice. */
+    private static String translations(String section, String key, Node value) {
+        if (!(value instanceof MappingNode m)) {
+            return "";
+        }
+        List<String> moved = new ArrayList<>();
+        List<String> none = new ArrayList<>();
+        String inner = section.isEmpty() ? key : section + "." + key;
+        for (NodeTuple t : m.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k) {
+                KeyHints.elsewhere(inner, k.getValue()).ifPresentOrElse(
+                        to -> moved.add(k.getValue() + " is " + to), () -> none.add(k.getValue()));
             }
         }
+        if (moved.isEmpty()) {
+            return "";
+        }
+        return " (in Sluice, " + String.join(", ", moved)
+                + (none.isEmpty() ? "" : "; no Sluice key for " + String.join(", ", none)) + ")";
+    }
+
+    /** A key's scalar value, or for a mapping its {@code mode:} (dpone's {@code strategy: {mode: ...}}), or null. */
+    private static String modeOf(Node value) {
+        if (value instanceof ScalarNode s && !isNull(s)) {
+            return s.getValue();
+        }
+        if (value instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("mode") && t.getValueNode() instanceof ScalarNode v) {
+                    return v.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Reports a warning about {@code key} of this mapping: the manifest loads, but the setting has no effect or
+     * probably not the one meant. Says what to use instead.
+     */
+    public void warn(String key, String message) {
+        NodeTuple t = entries.get(key);
+        warnAt(t != null ? t.getKeyNode() : node, child(key), message);
     }
 
     /** Marks keys as known without reading them (they are read elsewhere or by another component). */
@@ -305,6 +380,11 @@ public final class ConfigNode {
     private void problemAt(Node at, String p, String message) {
         int line = at == null || at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1;
         ctx.problems().add(new Problem(ctx.file(), line, p, message));
+    }
+
+    private void warnAt(Node at, String p, String message) {
+        int line = at == null || at.getStartMark() == null ? 0 : at.getStartMark().getLine() + 1;
+        ctx.problems().warn(new Problem(ctx.file(), line, p, message));
     }
 
     static String quote(String raw) {

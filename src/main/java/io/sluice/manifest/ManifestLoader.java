@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a manifest into immutable records, or fails with {@link ManifestException} listing every problem.
@@ -64,17 +66,32 @@ public final class ManifestLoader {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             String context = e.getContext() == null || e.getContextMark() == null ? ""
                     : " (" + e.getContext() + " at line " + (e.getContextMark().getLine() + 1) + ")";
-            throw new ManifestException(List.of(new Problem(fileName, line, "", "not valid YAML: " + e.getProblem() + context)));
+            String hint = FlowVariables.hint(text, line, e.getContext()).map(h -> "; " + h).orElse("");
+            throw new ManifestException(List.of(new Problem(fileName, line, "", "not valid YAML: " + e.getProblem() + context
+                    + hint)));
         } catch (YAMLException | IOException e) {
             throw new ManifestException(List.of(new Problem(fileName, 0, "", "not valid YAML: " + e.getMessage())));
+        }
+        ConfigNode.Context ctx = new ConfigNode.Context(fileName, problems, new EnvExpander(env));
+        List<PipelineSpec> pipelines = new ArrayList<>();
+        if (root instanceof SequenceNode list) {
+            // a dlt-style kafka.yml is a bare list of pipelines: say where they go, then check each one
+            problems.add(new Problem(fileName, root.getStartMark().getLine() + 1, "",
+                    "a list of pipelines at the top level: put these under pipelines: (a line \"pipelines:\" first, then"
+                            + " the list indented under it)"));
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node item = list.getValue().get(i);
+                if (item instanceof MappingNode) {
+                    pipeline(new ConfigNode(ctx, "[" + i + "]", item));
+                }
+            }
+            problems.throwIfAny();
         }
         if (!(root instanceof MappingNode)) {
             throw new ManifestException(List.of(new Problem(fileName, 0, "",
                     "must be a mapping with name, source and sink (or a pipelines: list)")));
         }
-        ConfigNode.Context ctx = new ConfigNode.Context(fileName, problems, new EnvExpander(env));
         ConfigNode top = new ConfigNode(ctx, "", root);
-        List<PipelineSpec> pipelines = new ArrayList<>();
         if (top.has("pipelines")) {
             List<ConfigNode> items = top.mappingList("pipelines");
             if (items.isEmpty() && problems.isEmpty()) {
@@ -94,7 +111,7 @@ public final class ManifestLoader {
             pipeline(top).ifPresent(pipelines::add);
         }
         problems.throwIfAny();
-        return new Manifest(fileName, pipelines);
+        return new Manifest(fileName, pipelines, problems.warnings());
     }
 
     private Optional<PipelineSpec> pipeline(ConfigNode node) {
@@ -149,9 +166,12 @@ public final class ManifestLoader {
         Optional<String> type = node.requiredString("type", "kafka");
         type.filter(t -> !t.equals("kafka")).ifPresent(t -> node.error("type",
                 ConfigNode.quote(t) + " is not a known source type (known: kafka)"));
-        Optional<KafkaConnection> connection = connection(node);
+        Optional<String> id = node.has("connection_id") && !node.has("connection") ? node.string("connection_id") : Optional.empty();
+        Optional<KafkaConnection> connection = connection(node, id);
         Optional<TopicSelection> topics = topics(node);
-        SourceOptions options = node.mapping("options").map(SourceOptionsParser::options).orElseGet(() -> SourceOptionsParser.options(null));
+        Map<String, String> registry = id.map(this::registryFromEnv).orElse(Map.of());
+        SourceOptions options = node.mapping("options").map(o -> SourceOptionsParser.options(o, registry))
+                .orElseGet(() -> SourceOptionsParser.options(null, registry));
         node.accept("connection", "connection_id", "topic", "topics", "topics_regex");
         node.finish();
         if (connection.isEmpty() || topics.isEmpty()) {
@@ -160,7 +180,26 @@ public final class ManifestLoader {
         return Optional.of(new SourceSpec(connection.get(), topics.get(), options));
     }
 
-    private Optional<KafkaConnection> connection(ConfigNode source) {
+    /**
+     * The schema registry a {@code connection_id} names, as dpone keeps it with the connection: {@code <ID>_SCHEMA_REGISTRY_URL},
+     * {@code _USERNAME} and {@code _PASSWORD}, by the option keys they stand in for when {@code options} does not set them.
+     */
+    private Map<String, String> registryFromEnv(String id) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : List.of("schema_registry_url", "schema_registry_username", "schema_registry_password")) {
+            String value = env.get(prefix(id) + key.toUpperCase(Locale.ROOT));
+            if (value != null && !value.isBlank()) {
+                out.put(key, value);
+            }
+        }
+        return out;
+    }
+
+    private static String prefix(String id) {
+        return id.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+    }
+
+    private Optional<KafkaConnection> connection(ConfigNode source, Optional<String> id) {
         boolean inline = source.has("connection");
         boolean byId = source.has("connection_id");
         if (inline && byId) {
@@ -169,7 +208,7 @@ public final class ManifestLoader {
             return Optional.empty();
         }
         if (byId) {
-            return source.string("connection_id").flatMap(id -> connectionFromEnv(source, id));
+            return id.flatMap(i -> connectionFromEnv(source, i));
         }
         Optional<ConfigNode> node = source.mapping("connection");
         if (node.isEmpty()) {
@@ -192,23 +231,58 @@ public final class ManifestLoader {
         Optional<String> ca = c.string("ssl_ca_location");
         String clientId = c.string("client_id", "sluice");
         long timeout = c.longValue("timeout_ms", 30_000, 100, 3_600_000);
-        ClientProperties props = new ClientProperties(c.stringMap("properties"));
+        ConsumerProperties.Settings settings = new ConsumerProperties.Settings(c.has("sasl_mechanism"), c.has("ssl_ca_location"));
+        ClientProperties props = new ClientProperties(c.mapping("properties")
+                .map(m -> ConsumerProperties.read(m, settings)).orElse(Map.of()));
+        if (protocol.isEmpty() || PROTOCOLS.contains(protocol.get())) {
+            Map<String, String> present = new LinkedHashMap<>();
+            for (String k : List.of("security_protocol", "sasl_mechanism", "sasl_username", "sasl_password", "ssl_ca_location")) {
+                if (c.has(k)) {
+                    present.put(k, k);
+                }
+            }
+            SecurityChecks.check(protocol.orElse("PLAINTEXT"), present, props.values(),
+                    (k, message, error) -> {
+                        if (error) {
+                            c.error(k, message);
+                        } else {
+                            c.warn(k, message);
+                        }
+                    });
+        }
         c.finish();
         return bootstrap.map(b -> new KafkaConnection(b, protocol, mechanism, user, password, ca, clientId, props,
                 Duration.ofMillis(timeout)));
     }
 
     private Optional<KafkaConnection> connectionFromEnv(ConfigNode source, String id) {
-        String prefix = id.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
+        String prefix = prefix(id);
         String bootstrap = env.get(prefix + "BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             source.error("connection_id", "environment variable " + prefix + "BOOTSTRAP_SERVERS is not set (connection_id "
                     + ConfigNode.quote(id) + " reads " + prefix + "BOOTSTRAP_SERVERS, " + prefix + "SASL_USERNAME, ...)");
             return Optional.empty();
         }
-        Optional<String> mechanism = Optional.ofNullable(env.get(prefix + "SASL_MECHANISM"));
+        Optional<String> mechanism = Optional.ofNullable(env.get(prefix + "SASL_MECHANISM")).map(m -> m.toUpperCase(Locale.ROOT));
+        Optional<String> protocol = Optional.ofNullable(env.get(prefix + "SECURITY_PROTOCOL")).map(p -> p.toUpperCase(Locale.ROOT));
+        Map<String, String> present = new LinkedHashMap<>();
+        for (String k : List.of("security_protocol", "sasl_mechanism", "sasl_username", "sasl_password", "ssl_ca_location")) {
+            String var = prefix + k.toUpperCase(Locale.ROOT);
+            if (env.get(var) != null) {
+                present.put(k, var);
+            }
+        }
+        if (protocol.isEmpty() || PROTOCOLS.contains(protocol.get())) {
+            SecurityChecks.check(protocol.orElse("PLAINTEXT"), present, Map.of(), (var, message, error) -> {
+                if (error) {
+                    source.error("connection_id", var + ": " + message);
+                } else {
+                    source.warn("connection_id", var + " " + message);
+                }
+            });
+        }
         return Optional.of(new KafkaConnection(bootstrap,
-                Optional.ofNullable(env.get(prefix + "SECURITY_PROTOCOL")),
+                protocol,
                 mechanism,
                 Optional.ofNullable(env.get(prefix + "SASL_USERNAME")),
                 Optional.ofNullable(env.get(prefix + "SASL_PASSWORD")).map(Secret::new),

@@ -23,7 +23,11 @@ import java.util.Optional;
 final class SourceOptionsParser {
     private SourceOptionsParser() {}
 
-    static SourceOptions options(ConfigNode o) {
+    /**
+     * @param registryDefaults values for {@code schema_registry_url}, {@code _username} and {@code _password} that
+     *                         apply when the options do not set them (from a {@code connection_id}'s environment)
+     */
+    static SourceOptions options(ConfigNode o, Map<String, String> registryDefaults) {
         if (o == null) {
             return new SourceOptions(new ReadMode.ToHighWatermark(), true, new StartPosition.Earliest(),
                     MessageFormat.JSON, NestedMode.FLATTEN, "__", 50_000, 64L << 20, Duration.ofSeconds(1),
@@ -74,7 +78,7 @@ final class SourceOptionsParser {
             o.error("commit_offsets_to_kafka", "needs group_id");
         }
         long refresh = o.longValue("topic_refresh_ms", 30_000, 100, 86_400_000);
-        SchemaOptions schemas = schemaOptions(o, format);
+        SchemaOptions schemas = schemaOptions(o, format, registryDefaults);
         o.finish();
         return new SourceOptions(readMode, resume, initial, format, nested, separator, batchSize, batchBytes,
                 Duration.ofMillis(batchTimeout), Duration.ofMillis(pollTimeout), onError, groupId, commitToKafka,
@@ -91,9 +95,9 @@ final class SourceOptionsParser {
         return m;
     }
 
-    private static SchemaOptions schemaOptions(ConfigNode o, MessageFormat format) {
+    private static SchemaOptions schemaOptions(ConfigNode o, MessageFormat format, Map<String, String> defaults) {
         MessageFormat keyFormat = o.choice("key_format", MessageFormat.STRING, FORMATS);
-        Optional<RegistrySpec> registry = registry(o);
+        Optional<RegistrySpec> registry = registry(o, defaults);
         Optional<Path> schemaFile = o.string("schema_file").map(Path::of);
         Optional<String> messageType = o.string("message_type");
         SchemaOptions.SubjectNameStrategy subjects = o.choice("subject_name_strategy", SchemaOptions.SubjectNameStrategy.TOPIC,
@@ -133,10 +137,15 @@ final class SourceOptionsParser {
         return new SchemaOptions(keyFormat, registry, schemaFile, messageType, wire, subjects);
     }
 
-    private static Optional<RegistrySpec> registry(ConfigNode o) {
-        Optional<List<String>> urls = o.string("schema_registry_url").map(u -> List.of(u.split("\\s*,\\s*")));
-        Optional<String> user = o.string("schema_registry_username");
-        Optional<Secret> password = o.secret("schema_registry_password");
+    private static Optional<RegistrySpec> registry(ConfigNode o, Map<String, String> defaults) {
+        Optional<List<String>> urls = o.string("schema_registry_url")
+                .or(() -> Optional.ofNullable(defaults.get("schema_registry_url")))
+                .map(u -> List.of(u.split("\\s*,\\s*")));
+        boolean ownUrl = o.has("schema_registry_url");
+        Optional<String> user = o.string("schema_registry_username")
+                .or(() -> ownUrl ? Optional.empty() : Optional.ofNullable(defaults.get("schema_registry_username")));
+        Optional<Secret> password = o.secret("schema_registry_password")
+                .or(() -> ownUrl ? Optional.empty() : Optional.ofNullable(defaults.get("schema_registry_password")).map(Secret::new));
         Optional<Secret> token = o.secret("schema_registry_token");
         Optional<Path> ca = o.string("schema_registry_ca").map(Path::of);
         long timeout = o.longValue("schema_registry_timeout_ms", 10_000, 100, 600_000);

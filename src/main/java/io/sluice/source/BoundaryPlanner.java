@@ -34,7 +34,10 @@ public final class BoundaryPlanner {
 
     /** The partitions the selection covers right now, in topic and partition order. */
     public List<TopicPartition> partitions() {
-        Map<String, List<TopicPartition>> topics = metadata.topics();
+        return partitions(metadata.topics());
+    }
+
+    private List<TopicPartition> partitions(Map<String, List<TopicPartition>> topics) {
         List<TopicPartition> out = new ArrayList<>();
         if (selection instanceof TopicSelection.Named named) {
             List<String> missing = named.topics().stream().filter(t -> !topics.containsKey(t)).toList();
@@ -63,7 +66,15 @@ public final class BoundaryPlanner {
      * stored for: a topic whose id differs was deleted and recreated, and its stored offsets name other records.
      */
     public ReadPlan plan(Map<TopicPartition, Long> stored, Map<String, String> storedTopicIds) {
-        return planFor(partitions(), stored, storedTopicIds, options.readMode(), false);
+        Map<String, List<TopicPartition>> topics = metadata.topics();
+        List<TopicPartition> parts = partitions(topics);
+        ReadPlan plan = planFor(parts, stored, storedTopicIds, options.readMode(), false);
+        if (parts.isEmpty() && selection instanceof TopicSelection.Matching m) {
+            List<String> warnings = new ArrayList<>(plan.warnings());
+            warnings.add(NoMatch.describe(m, topics.keySet(), options.readMode() instanceof ReadMode.Continuous));
+            return new ReadPlan(plan.ranges(), plan.stored(), plan.highWatermarks(), plan.topicIds(), warnings);
+        }
+        return plan;
     }
 
     /** Plans partitions that appeared while running continuously, with no topic ids to check. */

@@ -124,12 +124,19 @@ public final class ConsumerMetadata implements TopicMetadata {
         return out;
     }
 
+    /** What to check when no broker answers: for a local address, the dev broker Sluice brings. */
+    static String hint(String bootstrap) {
+        boolean local = java.util.Arrays.stream(bootstrap.split(",")).map(String::strip).allMatch(a ->
+                a.startsWith("localhost:") || a.startsWith("127.") || a.startsWith("[::1]") || a.equals("localhost"));
+        return local ? "is it running? `sluice dev up` starts a local broker" : "is it running, and reachable from here?";
+    }
+
     private <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
         } catch (TimeoutException e) {
             throw new SluiceException(Stage.CONNECT, "cannot reach Kafka at " + bootstrap + ": could not " + what
-                    + " within " + timeout.toMillis() + " ms (source.connection.timeout_ms)", e);
+                    + " within " + timeout.toMillis() + " ms (source.connection.timeout_ms); " + hint(bootstrap), e);
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new SluiceException(Stage.CONNECT, "Kafka at " + bootstrap + " failed to " + what + ": " + e.getMessage(), e);
         }

@@ -19,17 +19,18 @@ public final class KafkaClients {
     /** Properties for a consumer that Sluice positions itself (no auto commit, read committed). */
     public static Properties consumerProperties(KafkaConnection c, SourceOptions o) {
         Properties p = connectionProperties(c);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(o.batchSize(), 10_000)));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20);
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        o.groupId().ifPresent(g -> p.put(ConsumerConfig.GROUP_ID_CONFIG, g));
+        p.putAll(c.properties().values());
+        // what exactly-once rests on comes last, so no pass-through property can change it (the manifest refuses them too)
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // never jump on its own: PartitionReader reports records deleted before they were read, and where it goes on
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         // a reader never creates topics: a topic deleted under a run would come back empty and hide what happened
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(o.batchSize(), 10_000)));
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-        o.groupId().ifPresent(g -> p.put(ConsumerConfig.GROUP_ID_CONFIG, g));
-        p.putAll(c.properties().values());
         return p;
     }
 

@@ -20,14 +20,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every {@code manifests/invalid/<case>.yaml} must fail to load with exactly the problems listed in
- * {@code <case>.expected}. See {@code manifests/README.md} for the layout and the {@code .known-issue} marker.
+ * Every {@code manifests/invalid/<case>.yaml} must fail to load with exactly the problems (then the warnings) listed
+ * in {@code <case>.expected}; every {@code manifests/warnings/<case>.yaml} must load, with exactly the warnings listed.
+ * See {@code manifests/README.md} for the layout and the {@code .known-issue} marker.
  */
 class ManifestGoldenTest {
     private static final SinkRegistry SINKS = SinkRegistry.load();
 
     static Stream<String> cases() throws IOException {
-        try (Stream<Path> files = Files.list(dir())) {
+        return cases(dir());
+    }
+
+    static Stream<String> warningCases() throws IOException {
+        return cases(dir("warnings"));
+    }
+
+    private static Stream<String> cases(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".yaml"))
                     .map(n -> n.substring(0, n.length() - ".yaml".length()))
@@ -50,6 +59,16 @@ class ManifestGoldenTest {
             Assumptions.abort("known issue: " + Files.readString(knownIssue) + "\nnow reported:\n" + actual);
         }
         assertThat(actual).as("problems reported for %s.yaml", name).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("warningCases")
+    void loadsWithExactlyTheExpectedWarnings(String name) throws IOException {
+        String file = name + ".yaml";
+        Manifest m = new ManifestLoader(Map.of("KAFKA_CLUSTER_BOOTSTRAP_SERVERS", "localhost:9092"), SINKS)
+                .parse(file, Files.readString(dir("warnings").resolve(file)));
+        String actual = m.warnings().stream().map(p -> "warning: " + p + "\n").collect(Collectors.joining());
+        assertThat(actual).as("warnings for %s", file).isEqualTo(Files.readString(dir("warnings").resolve(name + ".expected")));
     }
 
     @Test
@@ -80,12 +99,17 @@ class ManifestGoldenTest {
         ManifestException e = catchThrowableOfType(ManifestException.class, () -> loader.parse(file, text));
         assertThat(e).as(file + " should be rejected").isNotNull();
         assertThat(e.problems()).isNotEmpty();
-        return e.problems().stream().map(p -> p + "\n").collect(Collectors.joining());
+        return e.problems().stream().map(p -> p + "\n").collect(Collectors.joining())
+                + e.warnings().stream().map(p -> "warning: " + p + "\n").collect(Collectors.joining());
     }
 
     private static Path dir() {
-        URL url = ManifestGoldenTest.class.getResource("/manifests/invalid");
-        assertThat(url).as("test resource folder manifests/invalid").isNotNull();
+        return dir("invalid");
+    }
+
+    private static Path dir(String folder) {
+        URL url = ManifestGoldenTest.class.getResource("/manifests/" + folder);
+        assertThat(url).as("test resource folder manifests/" + folder).isNotNull();
         try {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {

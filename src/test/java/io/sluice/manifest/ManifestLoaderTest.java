@@ -324,6 +324,58 @@ class ManifestLoaderTest {
                 .endsWith("schema.max_columns: \"0\" is out of range (allowed: 1 to 100000)");
     }
 
+    @Test
+    void aDponeKafkaSourceLoadsItsConnectionTopicGroupAndRegistryFromTheConnectionId() {
+        String text = """
+                name: orders_events
+                source:
+                  type: kafka
+                  connection_id: kafka_cluster
+                  connection_type: vault
+                  topic: orders_events
+                  options:
+                    group_id: dpone.orders.batch
+                    offset_storage: dpone
+                    message_format: avro
+                    envelope: auto
+                    poll_timeout_ms: 1000
+                    max_empty_polls: 3
+                sink: {type: duckdb}
+                """;
+        Manifest m = parse("dpone.yaml", text, Map.of("KAFKA_CLUSTER_BOOTSTRAP_SERVERS", "k:9092",
+                "KAFKA_CLUSTER_SCHEMA_REGISTRY_URL", "http://sr:8081", "KAFKA_CLUSTER_SCHEMA_REGISTRY_USERNAME", "u",
+                "KAFKA_CLUSTER_SCHEMA_REGISTRY_PASSWORD", "p"));
+        SourceSpec s = m.pipelines().get(0).source();
+        assertThat(s.connection().bootstrapServers()).isEqualTo("k:9092");
+        assertThat(s.topics()).isEqualTo(new TopicSelection.Named(List.of("orders_events")));
+        assertThat(s.options().groupId()).contains("dpone.orders.batch");
+        assertThat(s.options().pollTimeout()).isEqualTo(Duration.ofMillis(1000));
+        RegistrySpec r = s.options().schemas().registry().orElseThrow();
+        assertThat(r.urls()).containsExactly(java.net.URI.create("http://sr:8081"));
+        assertThat(r.username()).contains("u");
+        assertThat(r.password().map(Secret::reveal)).contains("p");
+        assertThat(m.warnings()).extracting(Problem::path).containsExactly("source.options.offset_storage",
+                "source.options.envelope", "source.options.max_empty_polls", "source.connection_type");
+    }
+
+    @Test
+    void aRegistryUrlInTheOptionsWinsOverTheConnectionIdsAndBringsItsOwnCredentials() {
+        String text = """
+                name: o
+                source:
+                  type: kafka
+                  connection_id: kafka_cluster
+                  topic: o
+                  options: {message_format: avro, schema_registry_url: "http://mine:8081"}
+                sink: {type: duckdb}
+                """;
+        RegistrySpec r = parse("o.yaml", text, Map.of("KAFKA_CLUSTER_BOOTSTRAP_SERVERS", "k:9092",
+                "KAFKA_CLUSTER_SCHEMA_REGISTRY_URL", "http://sr:8081", "KAFKA_CLUSTER_SCHEMA_REGISTRY_USERNAME", "u",
+                "KAFKA_CLUSTER_SCHEMA_REGISTRY_PASSWORD", "p")).pipelines().get(0).source().options().schemas().registry().orElseThrow();
+        assertThat(r.urls()).containsExactly(java.net.URI.create("http://mine:8081"));
+        assertThat(r.username()).isEmpty();
+    }
+
     private static Manifest load(String name, Map<String, String> env) {
         return parse(name, resource(name), env);
     }
