@@ -210,7 +210,7 @@ class DataAndErrorsIT {
         TestBroker.produceJson(topic, 2, 6, i -> "{\"i\":" + i + "}");
         Sluice.Result show = sluice("offsets", "show", m.toString(), "--format", "json");
         assertThat(show.exit()).as(show.toString()).isZero();
-        assertThat(show.stdout().replaceAll("\\s", "")).contains("\"partition\":0,\"stored_offset\":10,\"end_offset\":13,\"lag\":3");
+        assertThat(show.stdout().replaceAll("\\s", "")).contains("\"partition\":0,\"table\":\"" + table + "\",\"stored_offset\":10,\"end_offset\":13,\"lag\":3");
 
         Sluice.Result refused = sluice("offsets", "reset", m.toString(), "--to", "earliest");
         assertThat(refused.exit()).isEqualTo(2);
