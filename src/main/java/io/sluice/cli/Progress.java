@@ -51,7 +51,7 @@ final class Progress {
 
     /** Progress lines at most every 2 s for bounded runs, and at every commit of a continuous run. */
     static final class Lines extends Quiet {
-        private long lastLog = System.nanoTime();
+        private long lastLog = System.nanoTime() - 2_000_000_000L; // the first commit shows at once
 
         Lines(PrintWriter err) {
             super(err);

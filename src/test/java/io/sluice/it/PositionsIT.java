@@ -142,7 +142,7 @@ class PositionsIT {
         Path log = dir.resolve("continuous.log");
         Process p = Sluice.builder(dir, Map.of(), "run", m.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            TopicsAndModesIT.waitFor(() -> java.nio.file.Files.readString(log).contains("progress: 20 records"), p, log);
+            TopicsAndModesIT.waitFor(() -> java.nio.file.Files.readString(log).contains("progress: 20 committed"), p, log);
             recreate(topic);
             TestBroker.produceJson(topic, 1, 50, i -> "{\"i\":" + (100 + i) + "}");
             assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the run stops by itself").isTrue();

@@ -117,7 +117,7 @@ class SourceFaultsIT {
                     "{read_mode: continuous, batch_timeout_ms: 200, topic_refresh_ms: 1000}"));
             p = start(m, log);
             try {
-                TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 20 records"), p, log);
+                TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 20 committed"), p, log);
             } catch (AssertionError e) {
                 p.destroyForcibly();
                 throw e;
@@ -165,7 +165,7 @@ class SourceFaultsIT {
     }
 
     private static long lastProgress(String log) {
-        Matcher m = Pattern.compile("progress: (\\d+) records").matcher(log);
+        Matcher m = Pattern.compile("progress: (\\d+)(?: of \\d+)? committed").matcher(log);
         long last = -1;
         while (m.find()) {
             last = Long.parseLong(m.group(1));
@@ -185,7 +185,7 @@ class SourceFaultsIT {
         Process p = start(Sluice.manifest(dir, Manifests.duckdb("purged", "topics: [" + topic + "]",
                 "{read_mode: continuous, batch_timeout_ms: 200}", "t")), log);
         try {
-            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 10 records"), p, log);
+            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 10 committed"), p, log);
             // an open transaction at offset 10 holds the reader there (read_committed), deterministically
             try (KafkaProducer<String, String> txn = TestBroker.producer(Map.of("transactional.id", topic, "enable.idempotence", true))) {
                 txn.initTransactions();
@@ -196,7 +196,7 @@ class SourceFaultsIT {
                 TestBroker.deleteRecordsBefore(p0, 40);
                 txn.commitTransaction(); // its marker is offset 61
             }
-            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 31 records"), p, log);
+            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 62 committed"), p, log);
             assertThat(Files.readString(log)).contains("warning: " + topic + "-0: records 10..39 were deleted by retention"
                     + " before they were read; continuing at 40 (deleted while this run was reading)");
         } finally {
@@ -237,7 +237,7 @@ class SourceFaultsIT {
                 }
             }
             TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("new partitions: "), p, log);
-            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 15 records"), p, log);
+            TopicsAndModesIT.waitFor(() -> Files.readString(log).contains("progress: 15 committed"), p, log);
         } finally {
             p.destroy();
         }
