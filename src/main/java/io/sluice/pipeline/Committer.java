@@ -3,6 +3,10 @@ package io.sluice.pipeline;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,16 +16,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * Commits batches on one background thread, so the run loop reads and decodes the next batch while the
- * sink writes the previous one. At most one commit is in flight and commits happen in order, so the
- * sink sees exactly the sequence a synchronous loop would give it; the sink is only ever used by one
- * thread at a time. A failed commit is rethrown to the run loop at its next call, before anything else
- * is committed.
+ * Hands batches to the sink on one background thread, so the run loop reads and decodes the next batch while the
+ * sink writes the previous one, and tells the run loop which batches have become durable. At most one sink call is
+ * in flight and calls happen in order, so the sink sees exactly the sequence a synchronous loop would give it and is
+ * only ever used by one thread at a time. A failed call is rethrown to the run loop at its next call, before anything
+ * else is handed over.
  *
- * <p>A commit is never cut short (the sink's transaction decides what is durable), so waiting for one has no
- * end; instead every {@code warnEvery} of waiting is reported, naming the sink and how long it has taken.
+ * <p>A sink call is never cut short (the sink decides what is durable), so waiting for one has no end; instead every
+ * {@code warnEvery} of waiting is reported, naming the sink and how long it has taken.
  *
- * @param <T> what the run loop wants back when a commit completes
+ * @param <T> what the run loop remembers of a batch until it is durable
  */
 final class Committer<T> implements AutoCloseable {
     static final Duration WARN_EVERY = Duration.ofSeconds(30);
@@ -35,8 +39,12 @@ final class Committer<T> implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private Future<?> inFlight;
-    private T inFlightTag;
+    /** Batches handed over and not yet durable, oldest first. */
+    private final ArrayDeque<Pending<T>> pending = new ArrayDeque<>();
+    private Future<Long> inFlight;
+    private long durableThrough = -1;
+
+    private record Pending<T>(long sequence, T tag) {}
 
     Committer(Sink sink, String sinkName, Duration warnEvery, Consumer<String> warnings) {
         this.sink = sink;
@@ -46,20 +54,17 @@ final class Committer<T> implements AutoCloseable {
     }
 
     /**
-     * Waits for the commit in flight, if any, and returns its tag, or null when none was in flight.
-     * Rethrows the commit's failure.
+     * Waits for the sink call in flight, if any, and returns the tags of the batches that became durable, oldest
+     * first. Rethrows the call's failure.
      */
-    T await() {
+    List<T> await() {
         if (inFlight == null) {
-            return null;
+            return List.of();
         }
-        Future<?> f = inFlight;
-        T tag = inFlightTag;
+        Future<Long> f = inFlight;
         inFlight = null;
-        inFlightTag = null;
         try {
-            waitFor(f);
-            return tag;
+            durableThrough = Math.max(durableThrough, waitFor(f));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
@@ -72,43 +77,66 @@ final class Committer<T> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SluiceException(Stage.COMMIT, "interrupted while waiting for a commit", e);
         }
+        List<T> out = new ArrayList<>();
+        while (!pending.isEmpty() && pending.peekFirst().sequence() <= durableThrough) {
+            out.add(pending.pollFirst().tag());
+        }
+        return out;
     }
 
-    private void waitFor(Future<?> f) throws ExecutionException, InterruptedException {
+    private long waitFor(Future<Long> f) throws ExecutionException, InterruptedException {
         long started = System.nanoTime();
         while (true) {
             try {
-                f.get(warnEvery.toMillis(), TimeUnit.MILLISECONDS);
-                return;
+                return f.get(warnEvery.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                warnings.accept(String.format("still waiting for the %s sink to commit a batch, for %.0f s now; it is not"
-                        + " cut short, since its transaction decides what is durable", sinkName, (System.nanoTime() - started) / 1e9));
+                warnings.accept(String.format("still waiting for the %s sink to commit, for %.0f s now; it is not"
+                        + " cut short, since the sink decides what is durable", sinkName, (System.nanoTime() - started) / 1e9));
             }
         }
     }
 
-    /** Like {@link #await}, but only when the commit in flight has already finished; null otherwise. */
-    T poll() {
-        return inFlight != null && inFlight.isDone() ? await() : null;
+    /** Like {@link #await}, but only when the call in flight has already finished; empty otherwise. */
+    List<T> poll() {
+        return inFlight != null && inFlight.isDone() ? await() : List.of();
     }
 
-    /** Starts committing {@code batch}; the caller must have {@link #await}ed the previous one. */
+    /** Whether batches were handed over that are not durable yet. */
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Starts handing {@code batch} to the sink; the caller must have {@link #await}ed the previous call. */
     void submit(Batch batch, T tag) {
+        start(() -> sink.write(batch));
+        pending.addLast(new Pending<>(batch.sequence(), tag));
+    }
+
+    /** Starts making every batch handed over durable; the caller must have {@link #await}ed the previous call. */
+    void flush() {
+        start(sink::flush);
+    }
+
+    /** Whether the sink wants what it holds flushed now; asked with no call in flight. */
+    boolean flushDue() {
+        return inFlight == null && !pending.isEmpty() && sink.flushDue();
+    }
+
+    private void start(Callable<Long> call) {
         if (inFlight != null) {
             throw new IllegalStateException("a commit is still in flight");
         }
-        inFlightTag = tag;
-        inFlight = thread.submit(() -> sink.commit(batch));
+        inFlight = thread.submit(call);
     }
 
-    /** Lets a commit in flight finish (its outcome is the sink's business), then stops the thread. */
+    /** Lets a call in flight finish (its outcome is the sink's business), then stops the thread. */
     @Override
     public void close() {
         if (inFlight != null) {
             try {
                 waitFor(inFlight);
             } catch (ExecutionException e) {
-                // the run is already failing; the sink rolled this batch back
+                // the run is already failing; the sink keeps what was durable before
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -13,6 +13,7 @@ import io.sluice.schema.SchemaChangeException;
 import io.sluice.schema.TableBatch;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
+import io.sluice.sink.TableRows;
 import io.sluice.sink.SinkConfig;
 import io.sluice.sink.Positions;
 import io.sluice.sink.TablePosition;
@@ -50,6 +51,7 @@ public final class PipelineRunner {
     private final Consumer<byte[], byte[]> consumer;
     private final RunListener listener;
     private final StopSignal stop;
+    private final io.sluice.schema.TypeSupport types;
     private final Map<String, String> tableOfTopic = new HashMap<>();
     /** Kafka's id of each topic read, stored with its positions so a recreated topic is recognised. */
     private final Map<String, String> topicIds = new HashMap<>();
@@ -70,6 +72,7 @@ public final class PipelineRunner {
         this.consumer = consumer;
         this.listener = listener;
         this.stop = stop;
+        this.types = sink.capabilities().types();
     }
 
     public RunProgress run() {
@@ -108,6 +111,7 @@ public final class PipelineRunner {
         Row row = new Row();
         long nextReport = System.nanoTime() + REPORT_INTERVAL_NANOS;
 
+        long sequence = 0;
         try (Committer<Committed> committer = new Committer<>(sink, spec.sink().type(), Committer.WARN_EVERY, listener::warning)) {
             while (true) {
                 BatchBuilder batch = new BatchBuilder();
@@ -132,16 +136,20 @@ public final class PipelineRunner {
                         }
                     }
                 }
-                // report a finished commit even when no new batch follows (an idle continuous run)
+                // report what became durable even when no new batch follows (an idle continuous run)
                 completed(committer.poll(), totals, planned, reader, started);
                 Map<TopicPartition, Long> next = reader.nextOffsets();
                 boolean moved = !next.equals(filter(committed, next));
                 if (batch.records() > 0 || moved) {
-                    // the previous batch must be durable before this one is handed over: commits stay in order
+                    // the previous call must be done before this batch is handed over: batches reach the sink in order
                     completed(committer.await(), totals, planned, reader, started);
-                    Map<String, List<SchemaChange>> changes = evolve(batch);
-                    committer.submit(new Batch(batch.tables().values(), positions(next), changes), new Committed(batch, next));
+                    Map<String, List<SchemaChange>> changes = new HashMap<>();
+                    List<TableRows> rows = evolve(batch, changes);
+                    committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch, next));
                     committed.putAll(next);
+                } else if (committer.flushDue()) {
+                    completed(committer.await(), totals, planned, reader, started);
+                    committer.flush();
                 }
                 if (stop.stopped() || reader.done()) {
                     break;
@@ -151,7 +159,12 @@ public final class PipelineRunner {
                     nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
                 }
             }
+            // the end of a bounded run and a clean stop make everything handed over durable
             completed(committer.await(), totals, planned, reader, started);
+            if (committer.hasPending()) {
+                committer.flush();
+                completed(committer.await(), totals, planned, reader, started);
+            }
         }
         boolean stoppedBeforeEnd = !continuous && stop.stopped() && !reader.done();
         return totals.progress(spec.name(), planned, reader.consumedSpan(), started, stoppedBeforeEnd);
@@ -189,8 +202,8 @@ public final class PipelineRunner {
      * Applies the schema evolution policy to each table of the batch; returns the table changes the sink records.
      * Called with no commit in flight, so the sink may be asked for a table's columns.
      */
-    private Map<String, List<SchemaChange>> evolve(BatchBuilder batch) {
-        Map<String, List<SchemaChange>> out = new HashMap<>();
+    private List<TableRows> evolve(BatchBuilder batch, Map<String, List<SchemaChange>> out) {
+        List<TableRows> sealed = new java.util.ArrayList<>();
         for (TableBatch tb : batch.tables().values()) {
             if (tb.size() == 0) {
                 continue;
@@ -198,7 +211,8 @@ public final class PipelineRunner {
             Optional<List<Column>> table = tableColumns.computeIfAbsent(tb.table(), sink::columns);
             Evolution.Outcome o;
             try {
-                o = Evolution.apply(spec.evolution(), spec.source().options().onError() == OnError.SKIP, tb.table(), table, tb);
+                o = Evolution.apply(spec.evolution(), spec.source().options().onError() == OnError.SKIP, tb.table(), table, tb,
+                        types);
             } catch (SchemaChangeException e) {
                 throw new SluiceException(Stage.SCHEMA, e.getMessage() + "\nNothing of this batch was committed.");
             }
@@ -230,8 +244,11 @@ public final class PipelineRunner {
                 LOG.info("table {}: {} values that do not fit their column went to {} columns", tb.table(), o.valuesToVariant(),
                         Evolution.VARIANT_PREFIX + "*");
             }
+            if (tb.size() > 0) {
+                sealed.add(TableRows.of(tb, o.tableAfter()));
+            }
         }
-        return out;
+        return sealed;
     }
 
     private static java.util.Set<String> topics(ReadPlan plan) {
@@ -251,13 +268,19 @@ public final class PipelineRunner {
     /** A batch handed to the committer, remembered until its commit completes. */
     private record Committed(BatchBuilder batch, Map<TopicPartition, Long> next) {}
 
-    private void completed(Committed c, Totals totals, long planned, PartitionReader reader, long started) {
-        if (c == null) {
+    /** Counts batches that became durable; summaries, progress and the Kafka offset mirror follow only these. */
+    private void completed(List<Committed> durable, Totals totals, long planned, PartitionReader reader, long started) {
+        if (durable.isEmpty()) {
             return;
         }
-        totals.add(c.batch(), span(c.next()));
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (Committed c : durable) {
+            totals.add(c.batch());
+            next.putAll(c.next());
+        }
+        totals.committedSpan = span(next);
         if (spec.source().options().commitToKafka()) {
-            commitToKafka(c.next());
+            commitToKafka(next);
         }
         listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started, false));
     }
@@ -322,8 +345,7 @@ public final class PipelineRunner {
         long committedSpan;
         final Map<String, Long> perTable = new TreeMap<>();
 
-        void add(BatchBuilder b, long spanAfter) {
-            committedSpan = spanAfter;
+        void add(BatchBuilder b) {
             read += b.records();
             skipped += b.skipped();
             written += b.records() - b.skipped();

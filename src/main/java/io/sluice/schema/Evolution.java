@@ -53,8 +53,24 @@ public final class Evolution {
      */
     public static Outcome apply(EvolutionPolicy policy, boolean skipRecords, String tableName, Optional<List<Column>> table,
             TableBatch batch) {
+        return apply(policy, skipRecords, tableName, table, batch, TypeSupport.ALL);
+    }
+
+    /**
+     * @param types what the target stores: batch columns of a type it does not hold become the type it holds instead,
+     *              and a widening it cannot apply is a breaking change
+     */
+    public static Outcome apply(EvolutionPolicy policy, boolean skipRecords, String tableName, Optional<List<Column>> table,
+            TableBatch batch, TypeSupport types) {
+        List<Column> cols = batch.columns();
+        for (int c = 0; c < cols.size(); c++) {
+            DataType stored = types.stored(cols.get(c).type());
+            if (!stored.equals(cols.get(c).type())) {
+                batch.retype(c, stored);
+            }
+        }
         ColumnLimit.Result limited = ColumnLimit.apply(policy, skipRecords, tableName, table, batch);
-        Outcome o = evolve(policy, tableName, table, batch);
+        Outcome o = evolve(policy, tableName, table, batch, types);
         int before = table.map(List::size).orElse(0);
         if (o.tableAfter().size() > policy.maxColumns() && o.tableAfter().size() > before) {
             // only variant columns get here: the new columns were kept within the limit above
@@ -66,7 +82,8 @@ public final class Evolution {
                 o.valuesDiscarded() + limited.valuesDiscarded(), o.valuesToVariant(), limited.rowsSkipped(), limited.warning());
     }
 
-    private static Outcome evolve(EvolutionPolicy policy, String tableName, Optional<List<Column>> table, TableBatch batch) {
+    private static Outcome evolve(EvolutionPolicy policy, String tableName, Optional<List<Column>> table, TableBatch batch,
+            TypeSupport types) {
         if (batch.size() == 0) {
             return new Outcome(List.of(), table.orElse(List.of()), 0, 0, 0, 0, "");
         }
@@ -142,7 +159,7 @@ public final class Evolution {
                 after.put(had.name(), wide);
                 continue;
             }
-            if (widensSafely(had.type(), wide)) {
+            if (widensSafely(had.type(), wide) && types.canWiden(had.type(), wide)) {
                 if (policy.widening() == EvolutionPolicy.Widening.FREEZE) {
                     int column = c;
                     throw new SchemaChangeException("column " + had.name() + " of table " + tableName + " would widen from "

@@ -1,32 +1,36 @@
 package io.sluice.sink;
 
 import io.sluice.schema.SchemaChange;
-import io.sluice.schema.TableBatch;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One unit of commit: rows per table and, per table and source partition, the next offset to read once they are
- * stored. A position can advance without rows (skipped records, transaction markers, compacted gaps). The schema
- * changes per table are what the batch's columns change in the table; the sink records them in its schema
- * history in the same transaction.
+ * One batch handed to a sink: rows per table (each already laid out as the table's columns after evolution) and, per
+ * table and source partition, the next offset to read once they are durable. A position can advance without rows
+ * (skipped records, transaction markers, compacted gaps). The schema changes per table are what the rows change in
+ * the table; the sink applies them and records them in its schema history in the same commit as the rows.
+ *
+ * @param sequence the batch's number within the run: 0, 1, 2, ... as handed over; {@link Sink} reports durability by it
  */
-public record Batch(Collection<TableBatch> tables, List<TablePosition> positions,
+public record Batch(long sequence, List<TableRows> tables, List<TablePosition> positions,
         Map<String, List<SchemaChange>> schemaChanges) {
     public Batch {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("batch sequence " + sequence + " is negative");
+        }
+        tables = List.copyOf(tables);
         positions = List.copyOf(positions);
         schemaChanges = Map.copyOf(schemaChanges);
     }
 
     /** Rows and positions without schema changes to record. */
-    public Batch(Collection<TableBatch> tables, List<TablePosition> positions) {
-        this(tables, positions, Map.of());
+    public Batch(long sequence, List<TableRows> tables, List<TablePosition> positions) {
+        this(sequence, tables, positions, Map.of());
     }
 
     public long rowCount() {
         long n = 0;
-        for (TableBatch t : tables) {
+        for (TableRows t : tables) {
             n += t.size();
         }
         return n;

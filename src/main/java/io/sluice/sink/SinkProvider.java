@@ -16,8 +16,11 @@ public interface SinkProvider {
      */
     SinkConfig parse(ConfigNode node);
 
+    /** What sinks of this configuration can do (types, widenings, atomic multi-table commits, queries). */
+    SinkCapabilities capabilities(SinkConfig config);
+
     /**
-     * Opens the sink for one pipeline. Connection or storage failures throw
+     * Opens the sink for one pipeline. A target another writer holds throws {@link FencedException}. Connection or storage failures throw
      * {@link io.sluice.pipeline.SluiceException} with stage CONNECT or WRITE.
      */
     Sink open(SinkConfig config, String pipelineName);

@@ -9,7 +9,10 @@ import io.sluice.schema.DataType;
 import io.sluice.schema.DataType.Scalar;
 import io.sluice.schema.DataType.Struct;
 import io.sluice.schema.SchemaChange;
-import io.sluice.schema.TableBatch;
+import io.sluice.schema.TypeSupport;
+import io.sluice.sink.ColumnValues;
+import io.sluice.sink.SinkCapabilities;
+import io.sluice.sink.TableRows;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
 import io.sluice.sink.StoredPosition;
@@ -45,12 +48,22 @@ final class DuckDbSink implements Sink {
     static final String HISTORY_TABLE = "main._sluice_schema_history";
     /** Where offsets stored per pipeline (before positions per table) wait until their pipeline runs again. */
     static final String LEGACY_OFFSETS_TABLE = "main._sluice_offsets_v1";
+    /** DuckDB stores every Sluice type, applies every safe widening with ALTER, and commits all tables at once. */
+    static final SinkCapabilities CAPABILITIES = new SinkCapabilities(TypeSupport.ALL, true, true);
 
     private final DuckDbSinkConfig config;
     private final String pipeline;
     private final DuckDBConnection conn;
     /** Columns of each table as they are in the database, keyed by lower-case name, in table order. */
     private final Map<String, LinkedHashMap<String, Column>> tables = new HashMap<>();
+    /** A transaction spans batches until it is large or old enough (see {@link DuckDbSinkConfig#commitRows}). */
+    private boolean inTransaction;
+    private long transactionStarted;
+    private long transactionRows;
+    private final Map<String, Long> transactionTables = new LinkedHashMap<>();
+    /** The sequence of the newest batch written, and of the newest one committed. */
+    private long written = -1;
+    private long durable = -1;
 
     private DuckDbSink(DuckDbSinkConfig config, String pipeline, DuckDBConnection conn) {
         this.config = config;
@@ -69,8 +82,9 @@ final class DuckDbSink implements Sink {
         } catch (SQLException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage();
             if (msg.contains("lock")) {
-                throw new SluiceException(Stage.CONNECT, "DuckDB file " + config.path()
-                        + " is locked by another process; stop it or choose another sink.path (" + firstLine(msg) + ")");
+                throw new io.sluice.sink.FencedException("pipeline " + pipeline + " cannot write to DuckDB file " + config.path()
+                        + ": another writer holds it" + holder(msg) + "; nothing was read or written. Stop that writer, or choose"
+                        + " another sink.path (" + firstLine(msg) + ")");
             }
             throw new SluiceException(Stage.CONNECT, "cannot open DuckDB file " + config.path() + ": " + firstLine(msg), e);
         } catch (java.io.IOException e) {
@@ -249,36 +263,91 @@ final class DuckDbSink implements Sink {
     }
 
     @Override
-    public void commit(Batch batch) {
+    public SinkCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * Appends the batch inside the open transaction (beginning one when none is), with its schema changes and positions,
+     * and commits once the transaction holds {@code commit_rows} rows or has been open {@code commit_interval_ms}.
+     */
+    @Override
+    public long write(Batch batch) {
         // what failed is named by the data it was writing: the offsets and history go last, but a failed COMMIT
         // is about the tables' rows and columns, not about the offsets table
         String step = null;
-        List<String> written = new ArrayList<>();
         int widest = 0;
         try {
-            begin();
-            for (TableBatch tb : batch.tables()) {
-                if (tb.size() == 0) {
+            if (!inTransaction) {
+                begin();
+                inTransaction = true;
+                transactionStarted = System.nanoTime();
+                transactionRows = 0;
+                transactionTables.clear();
+            }
+            for (TableRows rows : batch.tables()) {
+                if (rows.size() == 0) {
                     continue;
                 }
-                step = "changing the columns of table " + tb.table();
-                List<Column> target = evolve(tb);
+                step = "changing the columns of table " + rows.table();
+                List<Column> target = evolve(rows);
                 widest = Math.max(widest, target.size());
-                step = "appending " + tb.size() + " rows to table " + tb.table() + " (" + target.size() + " columns)";
-                append(tb, target);
-                written.add(tb.table() + " (" + tb.size() + " rows, " + target.size() + " columns)");
+                step = "appending " + rows.size() + " rows to table " + rows.table() + " (" + target.size() + " columns)";
+                append(rows, target);
+                transactionRows += rows.size();
+                transactionTables.merge(rows.table(), (long) rows.size(), Long::sum);
             }
             step = "recording the schema changes in " + HISTORY_TABLE;
             recordChanges(batch);
             step = "storing the batch's positions in " + OFFSETS_TABLE;
             upsertPositions(batch.positions());
-            step = "committing " + (written.isEmpty() ? "the batch's positions" : "table " + String.join(", table ", written));
-            execute("COMMIT");
+            written = batch.sequence();
+            if (transactionRows >= config.commitRows() || flushDue()) {
+                step = committing();
+                commitTransaction();
+            }
+            return durable;
         } catch (SQLException | RuntimeException e) {
-            rollback();
-            throw new SluiceException(Stage.WRITE, "DuckDB rejected the batch while " + step + " in " + config.path()
-                    + "; nothing of it was committed: " + explain(e.getMessage(), widest), e);
+            throw failed(e, step, widest);
         }
+    }
+
+    @Override
+    public long flush() {
+        if (!inTransaction) {
+            return durable;
+        }
+        String step = committing();
+        try {
+            commitTransaction();
+            return durable;
+        } catch (SQLException | RuntimeException e) {
+            throw failed(e, step, 0);
+        }
+    }
+
+    @Override
+    public boolean flushDue() {
+        return inTransaction && System.nanoTime() - transactionStarted >= config.commitInterval().toNanos();
+    }
+
+    private String committing() {
+        List<String> tablesOut = new ArrayList<>();
+        transactionTables.forEach((t, n) -> tablesOut.add(t + " (" + n + " rows)"));
+        return "committing " + (tablesOut.isEmpty() ? "the batch's positions" : "table " + String.join(", table ", tablesOut));
+    }
+
+    private void commitTransaction() throws SQLException {
+        execute("COMMIT");
+        inTransaction = false;
+        durable = written;
+    }
+
+    private SluiceException failed(Exception e, String step, int widest) {
+        rollback();
+        inTransaction = false;
+        return new SluiceException(Stage.WRITE, "DuckDB rejected the batch while " + step + " in " + config.path()
+                + "; nothing since the last commit was committed: " + explain(e.getMessage(), widest), e);
     }
 
     /** DuckDB's first line, with what to do when it ran out of memory, which wide tables make likely. */
@@ -296,6 +365,9 @@ final class DuckDbSink implements Sink {
 
     @Override
     public void storePositions(List<TablePosition> positions) {
+        if (inTransaction) {
+            throw new IllegalStateException("positions are stored apart only while no batch waits to be committed");
+        }
         try {
             begin();
             upsertPositions(positions);
@@ -369,7 +441,7 @@ final class DuckDbSink implements Sink {
     }
 
     /** Creates the table or adds and widens its columns so every batch column fits; returns the table's columns. */
-    private List<Column> evolve(TableBatch tb) throws SQLException {
+    private List<Column> evolve(TableRows tb) throws SQLException {
         LinkedHashMap<String, Column> existing = describe(tb.table());
         String qualified = quote(config.schema()) + "." + quote(tb.table());
         try (Statement st = conn.createStatement()) {
@@ -435,25 +507,29 @@ final class DuckDbSink implements Sink {
         return cols;
     }
 
-    private void append(TableBatch tb, List<Column> target) throws SQLException {
-        List<Column> batchCols = tb.columns();
-        Map<String, Integer> batchIndex = new HashMap<>();
-        for (int i = 0; i < batchCols.size(); i++) {
-            batchIndex.put(key(batchCols.get(i).name()), i);
+    private void append(TableRows rows, List<Column> target) throws SQLException {
+        Map<String, Integer> index = new HashMap<>();
+        List<Column> cols = rows.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            index.put(key(cols.get(i).name()), i);
         }
         int n = target.size();
-        int[] source = new int[n];
+        ColumnValues[] source = new ColumnValues[n];
         DuckDbValues.Writer[] writers = new DuckDbValues.Writer[n];
         for (int i = 0; i < n; i++) {
-            source[i] = batchIndex.getOrDefault(key(target.get(i).name()), -1);
+            Integer c = index.get(key(target.get(i).name()));
+            source[i] = c == null ? null : rows.column(c);
             writers[i] = DuckDbValues.writer(target.get(i).type());
         }
-        try (DuckDBAppender ap = conn.createAppender(config.schema(), tb.table())) {
-            for (Object[] row : tb.rows()) {
+        try (DuckDBAppender ap = conn.createAppender(config.schema(), rows.table())) {
+            for (int r = 0; r < rows.size(); r++) {
                 ap.beginRow();
                 for (int i = 0; i < n; i++) {
-                    int s = source[i];
-                    writers[i].append(ap, s >= 0 && s < row.length ? row[s] : null);
+                    if (source[i] == null) {
+                        ap.appendNull();
+                    } else {
+                        writers[i].append(ap, source[i], r);
+                    }
                 }
                 ap.endRow();
             }
@@ -495,6 +571,12 @@ final class DuckDbSink implements Sink {
         } catch (SQLException e) {
             LOG.warn("closing {} failed: {}", config.path(), e.getMessage());
         }
+    }
+
+    /** The process DuckDB names as holding the lock: " (PID 123, /usr/bin/java)", or "". */
+    private static String holder(String msg) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("held in (\\S+) \\(PID (\\d+)\\)").matcher(msg);
+        return m.find() ? " (PID " + m.group(2) + ", " + m.group(1) + ")" : "";
     }
 
     private static String key(String name) {

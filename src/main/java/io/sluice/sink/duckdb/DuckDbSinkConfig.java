@@ -12,9 +12,21 @@ import java.nio.file.Path;
  *                      values mean fewer rewrites of partly filled row groups, a longer WAL replay after a crash
  * @param memoryLimit   DuckDB's memory limit, so an ingest process stays bounded
  * @param mergeTopics   topics whose names the template maps to one table may share it ({@code merge_topics: true})
+ * @param commitRows    one transaction spans batches until it holds at least this many rows ({@code commit_rows}):
+ *                      large transactions let DuckDB write row groups straight to the file instead of the WAL
+ * @param commitInterval ... or until it has been open this long ({@code commit_interval_ms}; 0 commits every batch)
  */
 record DuckDbSinkConfig(Path path, String schema, String tableTemplate, String checkpointThreshold, String memoryLimit,
-        boolean mergeTopics) implements SinkConfig {
+        boolean mergeTopics, int commitRows, java.time.Duration commitInterval) implements SinkConfig {
+    static final int DEFAULT_COMMIT_ROWS = 250_000;
+    static final int DEFAULT_COMMIT_INTERVAL_MS = 2_000;
+
+    /** A configuration that commits every batch, as tests of one commit want. */
+    DuckDbSinkConfig(Path path, String schema, String tableTemplate, String checkpointThreshold, String memoryLimit,
+            boolean mergeTopics) {
+        this(path, schema, tableTemplate, checkpointThreshold, memoryLimit, mergeTopics, 1, java.time.Duration.ZERO);
+    }
+
     @Override
     public String targetFor(String topic) {
         return tableTemplate.replace("{topic}", Names.safeIdentifier(topic));

@@ -41,7 +41,10 @@ public final class DuckDbSinkProvider implements SinkProvider {
         String checkpoint = size(node, "checkpoint_threshold", "1GB");
         String memory = size(node, "memory_limit", "2GB");
         boolean merge = node.bool("merge_topics", false);
-        return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory, merge);
+        int commitRows = node.intValue("commit_rows", DuckDbSinkConfig.DEFAULT_COMMIT_ROWS, 1, 100_000_000);
+        int commitInterval = node.intValue("commit_interval_ms", DuckDbSinkConfig.DEFAULT_COMMIT_INTERVAL_MS, 0, 86_400_000);
+        return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory, merge, commitRows,
+                java.time.Duration.ofMillis(commitInterval));
     }
 
     private static String size(ConfigNode node, String key, String fallback) {
@@ -56,6 +59,11 @@ public final class DuckDbSinkProvider implements SinkProvider {
     @Override
     public java.util.Optional<io.sluice.sink.Queries> openQueries(SinkConfig config, String pipelineName) {
         return java.util.Optional.of(DuckDbQueries.open((DuckDbSinkConfig) config, pipelineName));
+    }
+
+    @Override
+    public io.sluice.sink.SinkCapabilities capabilities(SinkConfig config) {
+        return DuckDbSink.CAPABILITIES;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.sluice.sink.ColumnValues;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -34,51 +35,66 @@ final class DuckDbValues {
     /** Appends one value of a column; chosen once per column, so the type is not dispatched per value. */
     @FunctionalInterface
     interface Writer {
-        void append(DuckDBAppender ap, Object v) throws SQLException;
+        void append(DuckDBAppender ap, ColumnValues col, int row) throws SQLException;
     }
 
-    /** The writer of a column of type {@code type}. */
+    /** The writer of a column of type {@code type}; values are already normalized to it ({@link ColumnValues}). */
     static Writer writer(DataType type) {
         if (!(type instanceof Scalar scalar)) {
-            return (ap, v) -> append(ap, type, v);
+            return (ap, col, r) -> append(ap, type, col.get(r));
         }
         return switch (scalar) {
-            case BOOLEAN -> (ap, v) -> {
+            case BOOLEAN -> (ap, col, r) -> {
+                if (col.isNull(r)) {
+                    ap.appendNull();
+                } else {
+                    ap.append(col.getBoolean(r));
+                }
+            };
+            case INTEGER -> (ap, col, r) -> {
+                if (col.isNull(r)) {
+                    ap.appendNull();
+                } else {
+                    ap.append(col.getInt(r));
+                }
+            };
+            case BIGINT -> (ap, col, r) -> {
+                if (col.isNull(r)) {
+                    ap.appendNull();
+                } else {
+                    ap.append(col.getLong(r));
+                }
+            };
+            case DOUBLE -> (ap, col, r) -> {
+                if (col.isNull(r)) {
+                    ap.appendNull();
+                } else {
+                    ap.append(col.getDouble(r));
+                }
+            };
+            case FLOAT -> (ap, col, r) -> {
+                if (col.isNull(r)) {
+                    ap.appendNull();
+                } else {
+                    ap.append(col.getFloat(r));
+                }
+            };
+            case TIMESTAMP -> (ap, col, r) -> {
+                if (col.isNull(r)) {
+                    ap.appendNull();
+                } else {
+                    ap.appendEpochMicros(col.getLong(r));
+                }
+            };
+            case VARCHAR, JSON -> (ap, col, r) -> {
+                Object v = col.get(r);
                 if (v == null) {
                     ap.appendNull();
                 } else {
-                    ap.append(((Boolean) v).booleanValue());
+                    ap.append((String) v);
                 }
             };
-            case INTEGER -> (ap, v) -> {
-                if (v == null) {
-                    ap.appendNull();
-                } else {
-                    ap.append(((Number) v).intValue());
-                }
-            };
-            case BIGINT -> (ap, v) -> {
-                if (v == null) {
-                    ap.appendNull();
-                } else {
-                    ap.append(((Number) v).longValue());
-                }
-            };
-            case DOUBLE -> (ap, v) -> {
-                if (v == null) {
-                    ap.appendNull();
-                } else {
-                    ap.append(((Number) v).doubleValue());
-                }
-            };
-            case VARCHAR -> (ap, v) -> {
-                if (v == null) {
-                    ap.appendNull();
-                } else {
-                    ap.append(v instanceof String str ? str : text(v));
-                }
-            };
-            default -> (ap, v) -> append(ap, type, v);
+            default -> (ap, col, r) -> append(ap, type, col.get(r));
         };
     }
 

@@ -10,6 +10,7 @@ import io.sluice.sink.Batch;
 import io.sluice.sink.Positions;
 import io.sluice.sink.StoredPosition;
 import io.sluice.sink.TablePosition;
+import io.sluice.sink.TableRows;
 import java.util.Optional;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ class DuckDbSinkIT {
     @TempDir
     Path dir;
 
-    private static TableBatch rows(String table, int from, int count) {
+    private static TableRows rows(String table, int from, int count) {
         TableBatch tb = new TableBatch(table);
         Row row = new Row();
         for (int i = from; i < from + count; i++) {
@@ -35,7 +36,7 @@ class DuckDbSinkIT {
             row.put("id", i);
             tb.add(row);
         }
-        return tb;
+        return TableRows.of(tb, tb.columns());
     }
 
     private long count(Path db, String sql) throws Exception {
@@ -52,8 +53,8 @@ class DuckDbSinkIT {
         DuckDbSinkConfig config = new DuckDbSinkConfig(db, "main", "{topic}", "1GB", "2GB", false);
         TopicPartition p = new TopicPartition("t", 0);
         try (DuckDbSink sink = DuckDbSink.open(config, "pipe")) {
-            sink.commit(new Batch(List.of(rows("a", 0, 10)), at(p, 10)));
-            sink.commit(new Batch(List.of(rows("b", 0, 1)), at(p, 11)));
+            sink.write(new Batch(0, List.of(rows("a", 0, 10)), at(p, 10)));
+            sink.write(new Batch(1, List.of(rows("b", 0, 1)), at(p, 11)));
         }
         // table b gets a column type Sluice does not write, so the second table of the next batch fails
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db); Statement st = c.createStatement()) {
@@ -61,14 +62,45 @@ class DuckDbSinkIT {
         }
         try (DuckDbSink sink = DuckDbSink.open(config, "pipe")) {
             // a's schema is read in the transaction and its rows appended before b fails
-            assertThatThrownBy(() -> sink.commit(new Batch(List.of(rows("a", 10, 500), rows("b", 1, 1)), at(p, 99))))
+            assertThatThrownBy(() -> sink.write(new Batch(0, List.of(rows("a", 10, 500), rows("b", 1, 1)), at(p, 99))))
                     .isInstanceOf(SluiceException.class)
-                    .hasMessageContaining("nothing of it was committed")
+                    .hasMessageContaining("nothing since the last commit was committed")
                     .hasMessageContaining("column d has type INTERVAL");
             assertThat(sink.positions()).containsExactly(new StoredPosition(at(p, 11).get(0), "pipe"));
         }
         assertThat(count(db, "select count(*) from a")).isEqualTo(10);
         assertThat(count(db, "select next_offset from _sluice_offsets")).isEqualTo(11);
+    }
+
+    @Test
+    void oneTransactionSpansBatchesUntilItIsLargeEnoughAndCloseDiscardsWhatWasNotCommitted() throws Exception {
+        Path db = dir.resolve("txn.duckdb");
+        DuckDbSinkConfig config = new DuckDbSinkConfig(db, "main", "{topic}", "1GB", "2GB", false, 25, java.time.Duration.ofHours(1));
+        TopicPartition p = new TopicPartition("t", 0);
+        try (DuckDbSink sink = DuckDbSink.open(config, "pipe")) {
+            assertThat(sink.write(new Batch(0, List.of(rows("t", 0, 10)), at(p, 10)))).isEqualTo(-1);
+            assertThat(sink.write(new Batch(1, List.of(rows("t", 10, 10)), at(p, 20)))).isEqualTo(-1);
+            assertThat(sink.flushDue()).isFalse();
+            // the third batch takes the transaction past commit_rows: all three become durable together
+            assertThat(sink.write(new Batch(2, List.of(rows("t", 20, 10)), at(p, 30)))).isEqualTo(2);
+            assertThat(sink.write(new Batch(3, List.of(rows("t", 30, 10)), at(p, 40)))).isEqualTo(2);
+            assertThat(sink.flush()).isEqualTo(3);
+            assertThat(sink.write(new Batch(4, List.of(rows("t", 40, 10)), at(p, 50)))).isEqualTo(3);
+        }
+        assertThat(count(db, "select count(*) from t")).isEqualTo(40);
+        assertThat(count(db, "select next_offset from _sluice_offsets")).isEqualTo(40);
+    }
+
+    @Test
+    void aSecondWriterOfTheSameFileIsFencedNamingTheHolder() throws Exception {
+        Path db = dir.resolve("fence.duckdb");
+        DuckDbSinkConfig config = new DuckDbSinkConfig(db, "main", "{topic}", "1GB", "2GB", false);
+        try (io.sluice.it.HoldDuckDbLock holder = io.sluice.it.HoldDuckDbLock.start(db)) {
+            assertThatThrownBy(() -> DuckDbSink.open(config, "pipe"))
+                    .isInstanceOf(io.sluice.sink.FencedException.class)
+                    .hasMessageContaining("pipeline pipe cannot write to DuckDB file " + db)
+                    .hasMessageContaining("another writer holds it (PID " + holder.pid());
+        }
     }
 
     private static List<TablePosition> at(TopicPartition p, long next) {
@@ -81,8 +113,8 @@ class DuckDbSinkIT {
         DuckDbSinkConfig config = new DuckDbSinkConfig(db, "main", "{topic}", "1GB", "2GB", false);
         TopicPartition p = new TopicPartition("t", 0);
         try (DuckDbSink sink = DuckDbSink.open(config, "first")) {
-            sink.commit(new Batch(List.of(rows("t", 0, 5)), at(p, 5)));
-            sink.commit(new Batch(List.of(), List.of(new TablePosition("other", p, 2, Optional.empty()))));
+            sink.write(new Batch(0, List.of(rows("t", 0, 5)), at(p, 5)));
+            sink.write(new Batch(1, List.of(), List.of(new TablePosition("other", p, 2, Optional.empty()))));
         }
         try (DuckDbSink sink = DuckDbSink.open(config, "second")) {
             Positions seen = Positions.of(sink.positions(), config);
