@@ -134,14 +134,17 @@ final class SchemaCommand {
                     row.put("pipeline", p.name());
                     row.put("table", t.table());
                     row.put("sampled", t.size());
+                    row.put("sink", p.sink().type());
                     try {
+                        // the sink's capabilities decide, as in a run: what it stores each type as, which widenings it applies
                         Evolution.Outcome o = Evolution.apply(p.evolution(),
-                                p.source().options().onError() == SourceOptions.OnError.SKIP, t.table(), current, t);
+                                p.source().options().onError() == SourceOptions.OnError.SKIP, t.table(), current, t,
+                                provider.capabilities(p.sink().config()).types());
                         List<String> lines = o.changes().stream().map(SchemaChange::describe).toList();
                         row.put("changes", lines);
                         row.put("would_fail", null);
                         if (!opts.json()) {
-                            out.println("pipeline " + p.name() + ", table " + t.table() + " (from " + t.size() + " sampled records): "
+                            out.println("pipeline " + p.name() + ", " + p.sink().type() + " table " + t.table() + " (from " + t.size() + " sampled records): "
                                     + (lines.isEmpty() ? "no change" : ""));
                             lines.forEach(l -> out.println("  " + l));
                             if (o.rowsDiscarded() > 0 || o.valuesDiscarded() > 0) {
@@ -157,7 +160,8 @@ final class SchemaCommand {
                         row.put("changes", List.of());
                         row.put("would_fail", e.getMessage());
                         if (!opts.json()) {
-                            out.println("pipeline " + p.name() + ", table " + t.table() + ": the next run would stop: " + e.getMessage());
+                            out.println("pipeline " + p.name() + ", " + p.sink().type() + " table " + t.table() + ": the next run would stop: "
+                                    + e.getMessage());
                         }
                     }
                     json.add(row);

@@ -2,11 +2,8 @@ package io.sluice.cli;
 
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.sink.Positions;
-import io.sluice.sink.TargetCollisions;
 import io.sluice.source.BoundaryPlanner;
 import io.sluice.source.ReadPlan;
-import java.util.ArrayList;
-import java.util.List;
 import io.sluice.source.ConsumerMetadata;
 import io.sluice.source.KafkaClients;
 import io.sluice.source.TopicMetadata;
@@ -44,16 +41,7 @@ final class SourceSession implements AutoCloseable {
      * topics, topics colliding in one table); the warnings include tables shared with other pipelines.
      */
     ReadPlan plan(Positions stored) {
-        ReadPlan plan = planner().plan(stored.nextOffsets(), stored.topicIds());
-        java.util.Set<String> topics = new java.util.TreeSet<>();
-        plan.ranges().forEach(r -> topics.add(r.partition().topic()));
-        TargetCollisions.check(topics, stored, spec.sink().config());
-        if (!spec.source().options().resumeFromStored()) {
-            return plan;
-        }
-        List<String> warnings = new ArrayList<>(stored.sharedWith(spec.name()));
-        warnings.addAll(plan.warnings());
-        return new ReadPlan(plan.ranges(), plan.stored(), plan.highWatermarks(), plan.topicIds(), warnings);
+        return io.sluice.pipeline.PipelineRunner.startPlan(planner(), stored, spec);
     }
 
     @Override

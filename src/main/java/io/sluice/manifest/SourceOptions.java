@@ -30,7 +30,16 @@ public record SourceOptions(
         Optional<String> groupId,
         boolean commitToKafka,
         Duration topicRefresh,
-        SchemaOptions schemas) {
+        SchemaOptions schemas,
+        boolean includeHeaders) {
+
+    /** Options without the record headers as a column. */
+    public SourceOptions(ReadMode readMode, boolean resumeFromStored, StartPosition initial, MessageFormat messageFormat,
+            NestedMode nested, String separator, int batchSize, long batchMaxBytes, Duration batchTimeout, Duration pollTimeout,
+            OnError onError, Optional<String> groupId, boolean commitToKafka, Duration topicRefresh, SchemaOptions schemas) {
+        this(readMode, resumeFromStored, initial, messageFormat, nested, separator, batchSize, batchMaxBytes, batchTimeout,
+                pollTimeout, onError, groupId, commitToKafka, topicRefresh, schemas, false);
+    }
 
     /** How message values (and keys, with {@code key_format}) are encoded. */
     public enum MessageFormat {

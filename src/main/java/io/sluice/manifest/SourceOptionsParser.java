@@ -79,10 +79,11 @@ final class SourceOptionsParser {
         }
         long refresh = o.longValue("topic_refresh_ms", 30_000, 100, 86_400_000);
         SchemaOptions schemas = schemaOptions(o, format, registryDefaults);
+        boolean headers = o.bool("include_headers", false);
         o.finish();
         return new SourceOptions(readMode, resume, initial, format, nested, separator, batchSize, batchBytes,
                 Duration.ofMillis(batchTimeout), Duration.ofMillis(pollTimeout), onError, groupId, commitToKafka,
-                Duration.ofMillis(refresh), schemas);
+                Duration.ofMillis(refresh), schemas, headers);
     }
 
     private static final Map<String, MessageFormat> FORMATS = formats();

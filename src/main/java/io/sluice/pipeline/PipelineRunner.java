@@ -85,12 +85,8 @@ public final class PipelineRunner {
         Positions positions = Positions.of(sink.positions(), sinkConfig);
         Map<TopicPartition, Long> committed = new HashMap<>(positions.nextOffsets());
         storedTopicIds = positions.topicIds();
-        ReadPlan plan = planner.plan(committed, storedTopicIds);
-        TargetCollisions.check(topics(plan), positions, sinkConfig);
+        ReadPlan plan = startPlan(planner, positions, spec);
         topicIds.putAll(plan.topicIds());
-        if (options.resumeFromStored()) {
-            positions.sharedWith(spec.name()).forEach(listener::warning);
-        }
         plan.warnings().forEach(listener::warning);
         listener.planned(plan);
         if (plan.ranges().isEmpty()) {
@@ -187,7 +183,7 @@ public final class PipelineRunner {
         }
         more.warnings().forEach(listener::warning);
         if (!more.ranges().isEmpty()) {
-            java.util.Set<String> all = new java.util.TreeSet<>(topics(more));
+            java.util.Set<String> all = new java.util.TreeSet<>(more.topics());
             reader.known().forEach(p -> all.add(p.topic()));
             TargetCollisions.check(all, positions, sinkConfig);
             topicIds.putAll(more.topicIds());
@@ -251,10 +247,20 @@ public final class PipelineRunner {
         return sealed;
     }
 
-    private static java.util.Set<String> topics(ReadPlan plan) {
-        java.util.Set<String> out = new java.util.TreeSet<>();
-        plan.ranges().forEach(r -> out.add(r.partition().topic()));
-        return out;
+    /**
+     * The plan a run of {@code spec} starts with from the sink's {@code stored} positions, after the checks made before
+     * anything is read (recreated topics, topics colliding in one table); its warnings include the tables whose records
+     * other pipelines loaded. {@code plan} shows exactly this.
+     */
+    public static ReadPlan startPlan(BoundaryPlanner planner, Positions stored, PipelineSpec spec) {
+        ReadPlan plan = planner.plan(stored.nextOffsets(), stored.topicIds());
+        TargetCollisions.check(plan.topics(), stored, spec.sink().config());
+        if (!spec.source().options().resumeFromStored()) {
+            return plan;
+        }
+        List<String> warnings = new java.util.ArrayList<>(stored.sharedWith(spec.name()));
+        warnings.addAll(plan.warnings());
+        return new ReadPlan(plan.ranges(), plan.stored(), plan.highWatermarks(), plan.topicIds(), warnings);
     }
 
     /** The batch's next offsets as positions of the tables their topics feed. */

@@ -9,7 +9,13 @@ import io.sluice.format.Utf8;
 import io.sluice.schema.ColumnNameException;
 import io.sluice.schema.ColumnNames;
 import io.sluice.schema.Row;
+import io.sluice.schema.DataType;
+import io.sluice.schema.MapValue;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +26,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * {@code key_format}) and the value's fields, named by {@link ColumnNames}. Used by one thread.
  */
 public final class RecordDecoder {
+    /** The type of {@code _kafka_headers} ({@code source.options.include_headers: true}). */
+    public static final DataType HEADERS = new DataType.MapOf(DataType.Scalar.VARCHAR, DataType.Scalar.BLOB);
+    private final boolean headers;
     private final Decoder values;
     /** Null when keys stay text. */
     private final Decoder keys;
@@ -28,11 +37,12 @@ public final class RecordDecoder {
     private final Map<String, String> keyColumns = new HashMap<>();
     private final ColumnNames names;
 
-    private RecordDecoder(Decoder values, Decoder keys, String separator) {
+    private RecordDecoder(Decoder values, Decoder keys, String separator, boolean headers) {
         this.values = values;
         this.keys = keys;
         this.separator = separator;
         this.names = new ColumnNames(separator);
+        this.headers = headers;
     }
 
     /** The decoders the options name; a local schema file that cannot be read fails here, at the DECODE stage. */
@@ -40,7 +50,7 @@ public final class RecordDecoder {
         Optional<SchemaRegistryClient> registry = options.schemas().registry().map(SchemaRegistryClient::new);
         try {
             return new RecordDecoder(Decoders.forOptions(options, registry), Decoders.forKeys(options, registry).orElse(null),
-                    options.separator());
+                    options.separator(), options.includeHeaders());
         } catch (IllegalArgumentException e) {
             throw new SluiceException(Stage.DECODE, e.getMessage(), e);
         }
@@ -65,6 +75,9 @@ public final class RecordDecoder {
         } else {
             decodeKey(key, row);
         }
+        if (headers) {
+            row.put("_kafka_headers", headers(r.headers()), HEADERS);
+        }
         int payloadStart = row.size();
         if (value != null) {
             values.decode(value, row);
@@ -74,6 +87,19 @@ public final class RecordDecoder {
         } catch (ColumnNameException e) {
             throw new DecodeException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The record's headers as a map of name to bytes (a null value stays null). Kafka allows a name twice; the map keeps
+     * the last value, as Kafka's {@code Headers.lastHeader} does.
+     */
+    private static MapValue headers(Headers in) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (Header h : in) {
+            out.remove(h.key());
+            out.put(h.key(), h.value());
+        }
+        return new MapValue(out);
     }
 
     /**

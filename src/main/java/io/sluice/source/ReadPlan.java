@@ -22,6 +22,13 @@ public record ReadPlan(List<PartitionRange> ranges, Map<TopicPartition, Long> st
         warnings = List.copyOf(warnings);
     }
 
+    /** The topics the plan reads, sorted. */
+    public java.util.Set<String> topics() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        ranges.forEach(r -> out.add(r.partition().topic()));
+        return out;
+    }
+
     public long recordsToRead() {
         return ranges.stream().mapToLong(PartitionRange::span).sum();
     }

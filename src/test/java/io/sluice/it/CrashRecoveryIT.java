@@ -29,7 +29,7 @@ class CrashRecoveryIT {
                   connection: {bootstrap_servers: "%s"}
                   topics: [%s]
                   options: {batch_size: 5000}
-                sink: {type: duckdb, path: warehouse.duckdb, table: events}
+                sink: {type: duckdb, path: warehouse.duckdb, table: events, commit_rows: 5000}
                 """.formatted(TestBroker.bootstrap(), topic));
         Path db = dir.resolve("warehouse.duckdb");
         KillLoop.run(dir, m, db, "events", RECORDS);

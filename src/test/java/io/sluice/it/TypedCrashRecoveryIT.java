@@ -62,7 +62,7 @@ class TypedCrashRecoveryIT {
                       connection: {bootstrap_servers: "%s"}
                       topics: [%s]
                       options: {batch_size: 4000, message_format: avro, schema_registry_url: "%s"}
-                    sink: {type: duckdb, path: warehouse.duckdb, table: readings}
+                    sink: {type: duckdb, path: warehouse.duckdb, table: readings, commit_rows: 4000}
                     """.formatted(TestBroker.bootstrap(), topic, registry.url()));
             Path db = dir.resolve("warehouse.duckdb");
             KillLoop.run(dir, m, db, "readings", RECORDS);

@@ -39,6 +39,33 @@ class RecordDecoderTest {
     }
 
     @Test
+    void headersBecomeAMapOfBytesWhenAskedForAndAPayloadFieldOfThatNameMovesAside() throws DecodeException {
+        SourceOptions o = json();
+        SourceOptions withHeaders = new SourceOptions(o.readMode(), o.resumeFromStored(), o.initial(), o.messageFormat(), o.nested(),
+                o.separator(), o.batchSize(), o.batchMaxBytes(), o.batchTimeout(), o.pollTimeout(), o.onError(), o.groupId(),
+                o.commitToKafka(), o.topicRefresh(), o.schemas(), true);
+        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("orders", 0, 42L, null, bytes("{\"_kafka_headers\":1}"));
+        r.headers().add("trace", new byte[] {1, 2}).add("empty", null).add("trace", new byte[] {(byte) 0xff});
+        Row row = new Row();
+        RecordDecoder.open(withHeaders).decode(r, row);
+
+        int h = -1;
+        for (int i = 0; i < row.size(); i++) {
+            if (row.name(i).equals("_kafka_headers")) {
+                h = i;
+            }
+        }
+        assertThat(row.type(h)).isEqualTo(RecordDecoder.HEADERS);
+        Map<?, ?> headers = ((io.sluice.schema.MapValue) row.value(h)).entries();
+        assertThat(headers.keySet()).containsExactly("empty", "trace");
+        assertThat((byte[]) headers.get("trace")).containsExactly((byte) 0xff);
+        assertThat(headers.get("empty")).isNull();
+        assertThat(toMap(row)).containsEntry("_payload__kafka_headers", 1);
+        // without the option there is no such column
+        assertThat(decode(json(), null, "{}")).doesNotContainKey("_kafka_headers");
+    }
+
+    @Test
     void anEmptyFieldNameBecomesPayload() throws DecodeException {
         assertThat(decode(json(), null, "{\"\":1}")).containsEntry("_payload_", 1).doesNotContainKey("");
     }
@@ -140,6 +167,14 @@ class RecordDecoderTest {
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < row.size(); i++) {
             assertThat(out.put(row.name(i), row.value(i))).as("column " + row.name(i) + " once").isNull();
+        }
+        return out;
+    }
+
+    private static Map<String, Object> toMap(Row row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < row.size(); i++) {
+            out.put(row.name(i), row.value(i));
         }
         return out;
     }
