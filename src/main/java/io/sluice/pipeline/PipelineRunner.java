@@ -1,16 +1,10 @@
 package io.sluice.pipeline;
 
-import io.sluice.format.DecodeException;
-import io.sluice.format.SchemaUnavailableException;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.manifest.SourceOptions;
 import io.sluice.manifest.SourceOptions.OnError;
-import io.sluice.schema.Column;
-import io.sluice.schema.Evolution;
 import io.sluice.schema.Row;
 import io.sluice.schema.SchemaChange;
-import io.sluice.schema.SchemaChangeException;
-import io.sluice.schema.TableBatch;
 import io.sluice.sink.Batch;
 import io.sluice.sink.Sink;
 import io.sluice.sink.TableRows;
@@ -28,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -37,9 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The run loop of one pipeline: plan from the sink's stored offsets, read, decode, batch, and commit each
- * batch with its offsets through the sink. Owns batching and shutdown; a failure before a commit leaves the
- * sink exactly as the last commit left it.
+ * The run loop of one pipeline, in stages: plan from the positions the sink's tables hold ({@link #startPlan}); read
+ * ({@link PartitionReader}); per record, the row stages ({@link DecodeStage}; transforms and quality rules later) with
+ * the original record at hand; batch ({@link BatchBuilder}); the batch stages ({@link EvolveStage}: evolution, then
+ * sealing into {@link TableRows}); and hand the batch with its positions to the sink through the {@link Committer},
+ * which reports which batches are durable. Summaries, progress and the Kafka offset mirror follow durable batches only.
+ * Owns batching and shutdown; a failure leaves the sink as its last durable commit left it.
  */
 public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
@@ -51,17 +47,13 @@ public final class PipelineRunner {
     private final Consumer<byte[], byte[]> consumer;
     private final RunListener listener;
     private final StopSignal stop;
-    private final io.sluice.schema.TypeSupport types;
     private final Map<String, String> tableOfTopic = new HashMap<>();
     /** Kafka's id of each topic read, stored with its positions so a recreated topic is recognised. */
     private final Map<String, String> topicIds = new HashMap<>();
     /** The topic ids the sink's positions were stored for, checked again when partitions appear. */
     private Map<String, String> storedTopicIds = Map.of();
-    /** Each table's columns as the sink will hold them once the batches handed over are committed. */
-    private final Map<String, Optional<List<Column>>> tableColumns = new HashMap<>();
     /** Where each partition's range starts, to measure how far the committed offsets are through the plan. */
     private final Map<TopicPartition, Long> startNext = new HashMap<>();
-    private RecordDecoder decoder;
 
     /** The sink and consumer are owned by the caller, who closes them. */
     public PipelineRunner(PipelineSpec spec, Sink sink, Consumer<byte[], byte[]> consumer, RunListener listener,
@@ -72,7 +64,6 @@ public final class PipelineRunner {
         this.consumer = consumer;
         this.listener = listener;
         this.stop = stop;
-        this.types = sink.capabilities().types();
     }
 
     public RunProgress run() {
@@ -96,7 +87,8 @@ public final class PipelineRunner {
         reader.add(plan.ranges());
         plan.ranges().forEach(r -> startNext.put(r.partition(), r.startNext()));
 
-        decoder = RecordDecoder.open(options);
+        DecodeStage decode = new DecodeStage(RecordDecoder.open(options), options.onError());
+        EvolveStage evolve = new EvolveStage(spec.evolution(), options.onError() == OnError.SKIP, sink, listener);
         boolean continuous = !options.readMode().bounded();
         Duration probeTimeout = SourceHealth.probeTimeout(timeout);
         SourceHealth health = new SourceHealth(reader, new ConsumerMetadata(consumer, probeTimeout, bootstrap), timeout,
@@ -121,7 +113,11 @@ public final class PipelineRunner {
                     }
                     ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
                     if (r != null) {
-                        accept(r, options.onError(), row, batch);
+                        if (decode.apply(r, row)) {
+                            batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, DecodeStage.size(r));
+                        } else {
+                            batch.skip(DecodeStage.size(r));
+                        }
                     }
                     health.check();
                     if ((batch.records() & 4095) == 0) {
@@ -140,7 +136,7 @@ public final class PipelineRunner {
                     // the previous call must be done before this batch is handed over: batches reach the sink in order
                     completed(committer.await(), totals, planned, reader, started);
                     Map<String, List<SchemaChange>> changes = new HashMap<>();
-                    List<TableRows> rows = evolve(batch, changes);
+                    List<TableRows> rows = evolve.apply(batch, changes);
                     committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch, next));
                     committed.putAll(next);
                 } else if (committer.flushDue()) {
@@ -195,59 +191,6 @@ public final class PipelineRunner {
     }
 
     /**
-     * Applies the schema evolution policy to each table of the batch; returns the table changes the sink records.
-     * Called with no commit in flight, so the sink may be asked for a table's columns.
-     */
-    private List<TableRows> evolve(BatchBuilder batch, Map<String, List<SchemaChange>> out) {
-        List<TableRows> sealed = new java.util.ArrayList<>();
-        for (TableBatch tb : batch.tables().values()) {
-            if (tb.size() == 0) {
-                continue;
-            }
-            Optional<List<Column>> table = tableColumns.computeIfAbsent(tb.table(), sink::columns);
-            Evolution.Outcome o;
-            try {
-                o = Evolution.apply(spec.evolution(), spec.source().options().onError() == OnError.SKIP, tb.table(), table, tb,
-                        types);
-            } catch (SchemaChangeException e) {
-                throw new SluiceException(Stage.SCHEMA, e.getMessage() + "\nNothing of this batch was committed.");
-            }
-            // a batch left empty creates no table
-            tableColumns.put(tb.table(), table.isEmpty() && tb.size() == 0 ? table : Optional.of(o.tableAfter()));
-            if (!o.limitWarning().isEmpty()) {
-                listener.warning(o.limitWarning());
-            }
-            if (o.rowsSkipped() > 0) {
-                batch.discard(o.rowsSkipped());
-            }
-            if (!o.changes().isEmpty()) {
-                out.put(tb.table(), o.changes());
-                LOG.info("table {}: schema change\n  {}", tb.table(),
-                        String.join("\n  ", o.changes().stream().map(SchemaChange::describe).toList()));
-            }
-            if (o.rowsDiscarded() > 0) {
-                batch.discard(o.rowsDiscarded());
-            }
-            if (o.rowsDiscarded() > 0 && o.limitWarning().isEmpty()) {
-                listener.warning("table " + tb.table() + ": left out " + o.rowsDiscarded() + " rows with new columns"
-                        + " (schema.evolution.new_column: discard_row)");
-            }
-            if (o.valuesDiscarded() > 0 && o.limitWarning().isEmpty()) {
-                listener.warning("table " + tb.table() + ": dropped " + o.valuesDiscarded() + " values of new columns"
-                        + " (schema.evolution.new_column: discard_value)");
-            }
-            if (o.valuesToVariant() > 0) {
-                LOG.info("table {}: {} values that do not fit their column went to {} columns", tb.table(), o.valuesToVariant(),
-                        Evolution.VARIANT_PREFIX + "*");
-            }
-            if (tb.size() > 0) {
-                sealed.add(TableRows.of(tb, o.tableAfter()));
-            }
-        }
-        return sealed;
-    }
-
-    /**
      * The plan a run of {@code spec} starts with from the sink's {@code stored} positions, after the checks made before
      * anything is read (recreated topics, topics colliding in one table); its warnings include the tables whose records
      * other pipelines loaded. {@code plan} shows exactly this.
@@ -291,27 +234,6 @@ public final class PipelineRunner {
         listener.committed(totals.progress(spec.name(), planned, reader.consumedSpan(), started, false));
     }
 
-    private void accept(ConsumerRecord<byte[], byte[]> r, OnError onError, Row row, BatchBuilder batch) {
-        byte[] value = r.value();
-        byte[] key = r.key();
-        long size = (value == null ? 0 : value.length) + (key == null ? 0 : key.length);
-        try {
-            decoder.decode(r, row);
-        } catch (SchemaUnavailableException e) {
-            throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
-                    + " (nothing of this batch was committed; the record is read again on the next run)");
-        } catch (DecodeException e) {
-            if (onError == OnError.FAIL) {
-                throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
-                        + " (nothing of this batch was committed; set source.options.on_error: skip to skip such records)");
-            }
-            LOG.warn("skipped record {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-            batch.skip(size);
-            return;
-        }
-        batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, size);
-    }
-
     private void commitToKafka(Map<TopicPartition, Long> next) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         next.forEach((p, o) -> offsets.put(p, new OffsetAndMetadata(o)));
@@ -340,33 +262,5 @@ public final class PipelineRunner {
             }
         });
         return out;
-    }
-
-    /** Mutable running totals, reported as immutable {@link RunProgress}. */
-    private static final class Totals {
-        long read;
-        long written;
-        long skipped;
-        long batches;
-        long committedSpan;
-        final Map<String, Long> perTable = new TreeMap<>();
-
-        void add(BatchBuilder b) {
-            read += b.records();
-            skipped += b.skipped();
-            written += b.records() - b.skipped();
-            batches++;
-            b.tables().forEach((t, tb) -> perTable.merge(t, (long) tb.size(), Long::sum));
-        }
-
-        RunProgress inFlight(String name, BatchBuilder b, long planned, long covered, long started) {
-            return new RunProgress(name, read + b.records(), written, skipped, batches, perTable, planned, covered,
-                    committedSpan, System.nanoTime() - started, false);
-        }
-
-        RunProgress progress(String name, long planned, long covered, long started, boolean stoppedBeforeEnd) {
-            return new RunProgress(name, read, written, skipped, batches, perTable, planned, covered, committedSpan,
-                    System.nanoTime() - started, stoppedBeforeEnd);
-        }
     }
 }
