@@ -43,6 +43,8 @@ final class Committer<T> implements AutoCloseable {
     private final ArrayDeque<Pending<T>> pending = new ArrayDeque<>();
     private Future<Long> inFlight;
     private long durableThrough = -1;
+    /** A sink call threw: the sink may only be closed now. */
+    private boolean sinkFailed;
 
     private record Pending<T>(long sequence, T tag) {}
 
@@ -66,6 +68,7 @@ final class Committer<T> implements AutoCloseable {
         try {
             durableThrough = Math.max(durableThrough, waitFor(f));
         } catch (ExecutionException e) {
+            sinkFailed = true;
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
@@ -127,6 +130,30 @@ final class Committer<T> implements AutoCloseable {
             throw new IllegalStateException("a commit is still in flight");
         }
         inFlight = thread.submit(call);
+    }
+
+    /**
+     * After the run failed outside the sink (a record that cannot be decoded, a forbidden schema change), makes the
+     * batches handed over before the failure durable, so the run stops exactly at the failing batch, as it would if
+     * the sink committed every batch. Returns their tags; a sink that fails now adds its failure to {@code cause}.
+     */
+    List<T> flushAfter(RuntimeException cause) {
+        if (sinkFailed) {
+            return List.of();
+        }
+        try {
+            List<T> out = new ArrayList<>(await());
+            if (!sinkFailed && hasPending()) {
+                flush();
+                out.addAll(await());
+            }
+            return out;
+        } catch (RuntimeException e) {
+            if (e != cause) {
+                cause.addSuppressed(e);
+            }
+            return List.of();
+        }
     }
 
     /** Lets a call in flight finish (its outcome is the sink's business), then stops the thread. */

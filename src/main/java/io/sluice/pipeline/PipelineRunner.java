@@ -101,55 +101,62 @@ public final class PipelineRunner {
 
         long sequence = 0;
         try (Committer<Committed> committer = new Committer<>(sink, spec.sink().type(), Committer.WARN_EVERY, listener::warning)) {
-            while (true) {
-                BatchBuilder batch = new BatchBuilder();
-                long batchDeadline = System.nanoTime() + options.batchTimeout().toNanos();
-                while (batch.records() < options.batchSize() && batch.bytes() < options.batchMaxBytes() && !stop.stopped()) {
-                    if (reader.done()) {
-                        break;
-                    }
-                    if (continuous && System.nanoTime() >= batchDeadline) {
-                        break;
-                    }
-                    ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
-                    if (r != null) {
-                        if (decode.apply(r, row)) {
-                            batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, DecodeStage.size(r));
-                        } else {
-                            batch.skip(DecodeStage.size(r));
+            try {
+                while (true) {
+                    BatchBuilder batch = new BatchBuilder();
+                    long batchDeadline = System.nanoTime() + options.batchTimeout().toNanos();
+                    while (batch.records() < options.batchSize() && batch.bytes() < options.batchMaxBytes() && !stop.stopped()) {
+                        if (reader.done()) {
+                            break;
+                        }
+                        if (continuous && System.nanoTime() >= batchDeadline) {
+                            break;
+                        }
+                        ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
+                        if (r != null) {
+                            if (decode.apply(r, row)) {
+                                batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, DecodeStage.size(r));
+                            } else {
+                                batch.skip(DecodeStage.size(r));
+                            }
+                        }
+                        health.check();
+                        if ((batch.records() & 4095) == 0) {
+                            long now = System.nanoTime();
+                            if (now >= nextReport) {
+                                nextReport = now + REPORT_INTERVAL_NANOS;
+                                listener.reading(totals.inFlight(spec.name(), batch, planned, reader.consumedSpan(), started));
+                            }
                         }
                     }
-                    health.check();
-                    if ((batch.records() & 4095) == 0) {
-                        long now = System.nanoTime();
-                        if (now >= nextReport) {
-                            nextReport = now + REPORT_INTERVAL_NANOS;
-                            listener.reading(totals.inFlight(spec.name(), batch, planned, reader.consumedSpan(), started));
-                        }
+                    // report what became durable even when no new batch follows (an idle continuous run)
+                    completed(committer.poll(), totals, planned, reader, started);
+                    Map<TopicPartition, Long> next = reader.nextOffsets();
+                    boolean moved = !next.equals(filter(committed, next));
+                    if (batch.records() > 0 || moved) {
+                        // the previous call must be done before this batch is handed over: batches reach the sink in order
+                        completed(committer.await(), totals, planned, reader, started);
+                        Map<String, List<SchemaChange>> changes = new HashMap<>();
+                        List<TableRows> rows = evolve.apply(batch, changes);
+                        committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch, next));
+                        committed.putAll(next);
+                    } else if (committer.flushDue()) {
+                        completed(committer.await(), totals, planned, reader, started);
+                        committer.flush();
+                    }
+                    if (stop.stopped() || reader.done()) {
+                        break;
+                    }
+                    if (continuous && System.nanoTime() >= nextRefresh) {
+                        refresh(planner, reader, committed, positions);
+                        nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
                     }
                 }
-                // report what became durable even when no new batch follows (an idle continuous run)
-                completed(committer.poll(), totals, planned, reader, started);
-                Map<TopicPartition, Long> next = reader.nextOffsets();
-                boolean moved = !next.equals(filter(committed, next));
-                if (batch.records() > 0 || moved) {
-                    // the previous call must be done before this batch is handed over: batches reach the sink in order
-                    completed(committer.await(), totals, planned, reader, started);
-                    Map<String, List<SchemaChange>> changes = new HashMap<>();
-                    List<TableRows> rows = evolve.apply(batch, changes);
-                    committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch, next));
-                    committed.putAll(next);
-                } else if (committer.flushDue()) {
-                    completed(committer.await(), totals, planned, reader, started);
-                    committer.flush();
-                }
-                if (stop.stopped() || reader.done()) {
-                    break;
-                }
-                if (continuous && System.nanoTime() >= nextRefresh) {
-                    refresh(planner, reader, committed, positions);
-                    nextRefresh = System.nanoTime() + options.topicRefresh().toNanos();
-                }
+            } catch (RuntimeException e) {
+                RuntimeException failure = recreatedInstead(e, planner);
+                // what was handed over before the failing batch becomes durable, as if every batch were committed
+                completed(committer.flushAfter(failure), totals, planned, reader, started);
+                throw failure;
             }
             // the end of a bounded run and a clean stop make everything handed over durable
             completed(committer.await(), totals, planned, reader, started);
@@ -160,6 +167,25 @@ public final class PipelineRunner {
         }
         boolean stoppedBeforeEnd = !continuous && stop.stopped() && !reader.done();
         return totals.progress(spec.name(), planned, reader.consumedSpan(), started, stoppedBeforeEnd);
+    }
+
+    /**
+     * A partition that ends before where the run is usually means its topic was deleted and recreated: say so, as the
+     * topic refresh would, when the topic id shows it.
+     */
+    private RuntimeException recreatedInstead(RuntimeException e, BoundaryPlanner planner) {
+        if (!(e instanceof OffsetConflictException)) {
+            return e;
+        }
+        try {
+            planner.checkStillSameTopics(topicIds);
+        } catch (OffsetConflictException recreated) {
+            recreated.addSuppressed(e);
+            return recreated;
+        } catch (RuntimeException cannotTell) {
+            e.addSuppressed(cannotTell);
+        }
+        return e;
     }
 
     /** Picks up new partitions; a broker that does not answer is retried at the next refresh, not fatal. */

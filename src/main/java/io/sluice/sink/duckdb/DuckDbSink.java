@@ -64,6 +64,7 @@ final class DuckDbSink implements Sink {
     /** The sequence of the newest batch written, and of the newest one committed. */
     private long written = -1;
     private long durable = -1;
+    private long lastChangeMicros;
 
     private DuckDbSink(DuckDbSinkConfig config, String pipeline, DuckDBConnection conn) {
         this.config = config;
@@ -398,25 +399,38 @@ final class DuckDbSink implements Sink {
             return;
         }
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO " + HISTORY_TABLE
-                + " VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Map.Entry<String, List<SchemaChange>> e : batch.schemaChanges().entrySet()) {
                 for (SchemaChange c : e.getValue()) {
                     ps.setString(1, pipeline);
                     ps.setString(2, config.schema());
                     ps.setString(3, e.getKey());
-                    ps.setString(4, c.kind().name().toLowerCase(Locale.ROOT));
-                    ps.setString(5, c.column().orElse(null));
-                    ps.setString(6, c.before().orElse(null));
-                    ps.setString(7, c.after());
+                    ps.setObject(4, changedAt());
+                    ps.setString(5, c.kind().name().toLowerCase(Locale.ROOT));
+                    ps.setString(6, c.column().orElse(null));
+                    ps.setString(7, c.before().orElse(null));
+                    ps.setString(8, c.after());
                     if (c.schemaId() >= 0) {
-                        ps.setInt(8, c.schemaId());
+                        ps.setInt(9, c.schemaId());
                     } else {
-                        ps.setNull(8, java.sql.Types.INTEGER);
+                        ps.setNull(9, java.sql.Types.INTEGER);
                     }
                     ps.executeUpdate();
                 }
             }
         }
+    }
+
+    /**
+     * When a schema change happened, strictly later than the previous one: DuckDB's now() is the transaction's start,
+     * and one transaction may hold the changes of several batches, whose order the history must keep.
+     */
+    private java.time.LocalDateTime changedAt() {
+        long micros = Math.max(lastChangeMicros + 1, java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+                java.time.Instant.now()));
+        lastChangeMicros = micros;
+        return java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000,
+                java.time.ZoneOffset.UTC);
     }
 
     private void upsertPositions(List<TablePosition> positions) throws SQLException {
