@@ -144,13 +144,13 @@ public final class Benchmark {
         if (m.cpuNanos() < 0) {
             return who + " CPU time unknown (no /proc and no process CPU time in this JVM)";
         }
-        String whole = m.processCpuNanos() < 0 ? "" : String.format(" (whole process %.2f s, JVM start-up included)",
+        String whole = m.processCpuNanos() < 0 ? "" : String.format(Locale.ROOT, " (whole process %.2f s, JVM start-up included)",
                 m.processCpuNanos() / 1e9);
-        String what = m.cpuIsWindow() ? String.format("CPU %.2f s while reading%s", m.cpuNanos() / 1e9, whole)
-                : String.format("CPU %.2f s for the whole process, JVM start-up included (the reading time alone is not known)",
+        String what = m.cpuIsWindow() ? String.format(Locale.ROOT, "CPU %.2f s while reading%s", m.cpuNanos() / 1e9, whole)
+                : String.format(Locale.ROOT, "CPU %.2f s for the whole process, JVM start-up included (the reading time alone is not known)",
                         m.cpuNanos() / 1e9);
-        String cores = m.cpuIsWindow() ? String.format(", %.2f cores busy", m.cpuNanos() / (double) m.nanos()) : "";
-        return String.format("%s %s: %.2f CPU s per 1M records%s", who, what, m.cpuSecondsPerMillion(), cores);
+        String cores = m.cpuIsWindow() ? String.format(Locale.ROOT, ", %.2f cores busy", m.cpuNanos() / (double) m.nanos()) : "";
+        return String.format(Locale.ROOT, "%s %s: %.2f CPU s per 1M records%s", who, what, m.cpuSecondsPerMillion(), cores);
     }
 
     private List<String> java(BenchSpec spec) {
@@ -195,18 +195,7 @@ public final class Benchmark {
     private Measurement pipeline(BenchSpec spec, String topic, Path work, SinkUnderTest sink, long produced, long bytes,
             String registryUrl) {
         Path manifest = work.resolve("bench.yaml");
-        String yaml = "name: bench\n"
-                + "source:\n"
-                + "  type: kafka\n"
-                + "  connection:\n"
-                + "    bootstrap_servers: " + spec.bootstrapServers() + "\n"
-                + "  topics: [" + topic + "]\n"
-                + "  options:\n"
-                + "    read_mode: offsets\n"
-                + "    message_format: " + spec.format().word() + "\n"
-                + (registryUrl != null ? "    schema_registry_url: \"" + registryUrl + "\"\n" : "")
-                + "    batch_size: " + spec.batchSize() + "\n"
-                + sink.manifestSection();
+        String yaml = manifest(spec, topic, sink, registryUrl);
         try {
             Files.writeString(manifest, yaml, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -237,6 +226,22 @@ public final class Benchmark {
                     landed.rows(), landed.distinctPositions()));
         }
         return new Measurement("pipeline", read, bytes, nanos, o.wallNanos(), o.peakRssBytes(), cpu, o.processCpuNanos());
+    }
+
+    /** The manifest of the measured pipeline: a bounded read of {@code topic} into {@code sink}. */
+    static String manifest(BenchSpec spec, String topic, SinkUnderTest sink, String registryUrl) {
+        return "name: bench\n"
+                + "source:\n"
+                + "  type: kafka\n"
+                + "  connection:\n"
+                + "    bootstrap_servers: " + spec.bootstrapServers() + "\n"
+                + "  topics: [" + topic + "]\n"
+                + "  options:\n"
+                + "    read_mode: offsets\n"
+                + "    message_format: " + spec.format().word() + "\n"
+                + (registryUrl != null ? "    schema_registry_url: \"" + registryUrl + "\"\n" : "")
+                + "    batch_size: " + spec.batchSize() + "\n"
+                + sink.manifestSection();
     }
 
     private static void deleteTopic(String bootstrap, String topic) {
