@@ -212,7 +212,7 @@ public final class Benchmark {
         long nanos;
         long cpu;
         try {
-            JsonNode run = new ObjectMapper().readTree(o.stdout()).get(0);
+            JsonNode run = summary(o.stdout()).get(0);
             read = run.get("read").asLong();
             nanos = run.get("elapsedNanos").asLong();
             cpu = run.path("processCpuNanos").asLong(-1);
@@ -226,6 +226,33 @@ public final class Benchmark {
                     landed.rows(), landed.distinctPositions()));
         }
         return new Measurement("pipeline", read, bytes, nanos, o.wallNanos(), o.peakRssBytes(), cpu, o.processCpuNanos());
+    }
+
+    /**
+     * The run's JSON summary (an array), after whatever the JVM itself printed first: JFR announces its recording on
+     * stdout in lines that start with {@code [} too, such as {@code [0.8s][info][jfr,startup] ...}.
+     */
+    static JsonNode summary(String stdout) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        IOException first = null;
+        for (int at = 0; at >= 0 && at < stdout.length(); at = nextLine(stdout, at)) {
+            if (stdout.startsWith("[", at)) {
+                try {
+                    JsonNode node = json.readTree(stdout.substring(at));
+                    if (node.isArray()) {
+                        return node;
+                    }
+                } catch (IOException e) {
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        throw first != null ? first : new IOException("no JSON array in the output");
+    }
+
+    private static int nextLine(String s, int from) {
+        int nl = s.indexOf('\n', from);
+        return nl < 0 ? -1 : nl + 1;
     }
 
     /** The manifest of the measured pipeline: a bounded read of {@code topic} into {@code sink}. */

@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.dev.Generator;
 import org.junit.jupiter.api.Test;
@@ -51,5 +52,15 @@ class ReportTest {
         Benchmark.Report r = report(reader("ceiling", 2.0, -1, -1, 500), reader("pipeline", 10.0, -1, -1, 1300));
         assertThat(r.lastLine()).contains("pipeline_cpu_s_per_m=-1 ceiling_cpu_s_per_m=-1 peak_rss_mb=1300");
         assertThat(Benchmark.cpuLine("pipeline:", r.pipeline())).contains("CPU time unknown");
+    }
+
+    @Test
+    void thePipelinesJsonIsFoundAfterWhatTheJvmPrintedFirst() throws Exception {
+        assertThat(Benchmark.summary("[ {\"read\" : 1} ]\n").get(0).get("read").asLong()).isEqualTo(1);
+        String jfr = "[0.805s][info][jfr,startup] Started recording 1. No limit specified, using maxsize=250MB as default.\n"
+                + "[0.805s][info][jfr,startup] \n"
+                + "[0.805s][info][jfr,startup] Use jcmd 15739 JFR.dump name=1 to copy recording data to file.\n";
+        assertThat(Benchmark.summary(jfr + "[ {\n  \"read\" : 2\n} ]\n").get(0).get("read").asLong()).isEqualTo(2);
+        assertThatThrownBy(() -> Benchmark.summary(jfr)).isInstanceOf(java.io.IOException.class);
     }
 }
