@@ -135,9 +135,9 @@ public final class Benchmark {
     }
 
     private static String line(String what, Measurement m) {
-        return String.format("%s: %,d records, %.1f MB in %.2f s: %,.0f records/s, %.1f MB/s, peak RSS %d MB (process %.1f s)",
+        return String.format("%s: %,d records, %.1f MB in %.2f s: %,.0f records/s, %.1f MB/s, peak RSS %s (process %.1f s)",
                 what, m.records(), m.bytes() / 1e6, m.nanos() / 1e9, m.recordsPerSecond(), m.megabytesPerSecond(),
-                m.peakRssBytes() >> 20, m.wallNanos() / 1e9);
+                m.peakRssBytes() < 0 ? "unknown" : (m.peakRssBytes() >> 20) + " MB", m.wallNanos() / 1e9);
     }
 
     static String cpuLine(String who, Measurement m) {
@@ -234,7 +234,7 @@ public final class Benchmark {
      */
     static JsonNode summary(String stdout) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        IOException first = null;
+        IOException last = null;
         for (int at = 0; at >= 0 && at < stdout.length(); at = nextLine(stdout, at)) {
             if (stdout.startsWith("[", at)) {
                 try {
@@ -243,11 +243,11 @@ public final class Benchmark {
                         return node;
                     }
                 } catch (IOException e) {
-                    first = first == null ? e : first;
+                    last = e;
                 }
             }
         }
-        throw first != null ? first : new IOException("no JSON array in the output");
+        throw last != null ? last : new IOException("no JSON array in the output");
     }
 
     private static int nextLine(String s, int from) {
