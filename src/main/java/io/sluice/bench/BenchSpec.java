@@ -10,9 +10,14 @@ import java.util.List;
  * @param partitions       partitions of the fresh topic
  * @param batchSize        the pipeline's {@code batch_size}
  * @param childJavaOptions JVM options of the measured processes (the same for both)
- * @param keep             keep the topic and the DuckDB file afterwards
+ * @param keep             keep the topic and what the sink wrote afterwards
  * @param format           the message format of the events; registry formats use a dev schema registry that the
  *                         benchmark starts in its own process
+ * @param sink             the sink of the measured pipeline
  */
 public record BenchSpec(String bootstrapServers, long records, int partitions, int batchSize, List<String> childJavaOptions,
-        boolean keep, io.sluice.manifest.SourceOptions.MessageFormat format) {}
+        boolean keep, io.sluice.manifest.SourceOptions.MessageFormat format, BenchSink sink) {
+    public BenchSpec {
+        childJavaOptions = List.copyOf(childJavaOptions);
+    }
+}

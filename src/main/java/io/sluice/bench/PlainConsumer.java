@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.pipeline.ProcessCpu;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The benchmark's ceiling: a plain KafkaConsumer that reads a whole topic up to its end offsets and only
  * counts records and bytes, with the same fetch settings as Sluice's consumer. Runs in its own JVM; prints
- * {@code records=<n> bytes=<n> nanos=<n>} on stdout.
+ * {@code records=<n> bytes=<n> nanos=<n> cpu_nanos=<n>} on stdout, where {@code cpu_nanos} is this process's CPU time
+ * over the same window as {@code nanos} (-1 when the JVM cannot tell).
  */
 public final class PlainConsumer {
     private PlainConsumer() {}
@@ -33,6 +35,7 @@ public final class PlainConsumer {
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             long t0 = System.nanoTime();
+            long cpu0 = ProcessCpu.nanos();
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
                     .map((PartitionInfo i) -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
@@ -49,7 +52,8 @@ public final class PlainConsumer {
                 }
                 end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
             }
-            System.out.println("records=" + records + " bytes=" + bytes + " nanos=" + (System.nanoTime() - t0));
+            long nanos = System.nanoTime() - t0;
+            System.out.println("records=" + records + " bytes=" + bytes + " nanos=" + nanos + " cpu_nanos=" + ProcessCpu.since(cpu0));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.cli;
 import io.sluice.manifest.Manifest;
 import io.sluice.manifest.PipelineSpec;
 import io.sluice.pipeline.PipelineResources;
+import io.sluice.pipeline.ProcessCpu;
 import io.sluice.pipeline.RunProgress;
 import io.sluice.sink.SinkRegistry;
 import java.io.PrintWriter;
@@ -63,13 +64,14 @@ final class RunCommand implements Callable<Integer> {
     /** Runs one pipeline with a progress display and prints its one-line summary. */
     static RunProgress runOne(PipelineSpec p, SinkRegistry sinks, Progress.Mode mode, Signals signals, PrintWriter err) {
         long t0 = System.nanoTime();
+        long cpu0 = ProcessCpu.nanos();
         RunProgress result;
         try (PipelineResources res = PipelineResources.open(p, sinks);
                 Progress.Display display = Progress.display(mode, err)) {
             result = res.runner(signals.watching(display), signals.stop).run();
         }
-        // the reported duration covers opening and closing the sink too (DuckDB checkpoints on close)
-        result = result.withElapsed(System.nanoTime() - t0);
+        // the reported duration and CPU cover opening and closing the sink too (DuckDB checkpoints on close)
+        result = result.withElapsed(System.nanoTime() - t0, ProcessCpu.since(cpu0));
         String summary = result.summary();
         if (result.stoppedBeforeEnd() && signals.signal().isPresent()) {
             summary = summary.replaceFirst(": stopped before", ": " + signals.signalName() + " stopped it before");

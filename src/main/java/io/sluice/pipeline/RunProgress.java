@@ -15,17 +15,27 @@ import java.util.Map;
  * @param committedSpan    offsets the sink has committed, comparable with {@code planned}
  * @param stoppedBeforeEnd a bounded run that a stop request ended before the end of its plan; what it committed
  *                         stays committed and the next run goes on from there
+ * @param processCpuNanos  CPU time of the whole process (all threads, GC and JIT included) over the same window as
+ *                         {@code elapsedNanos}; -1 when not measured
  */
 public record RunProgress(String pipeline, long read, long written, long skipped, long batches,
         Map<String, Long> rowsPerTable, long planned, long readSpan, long committedSpan, long elapsedNanos,
-        boolean stoppedBeforeEnd) {
+        boolean stoppedBeforeEnd, long processCpuNanos) {
     public RunProgress {
         rowsPerTable = Map.copyOf(rowsPerTable);
     }
 
-    public RunProgress withElapsed(long nanos) {
+    /** Progress whose CPU time is not measured (yet). */
+    public RunProgress(String pipeline, long read, long written, long skipped, long batches, Map<String, Long> rowsPerTable,
+            long planned, long readSpan, long committedSpan, long elapsedNanos, boolean stoppedBeforeEnd) {
+        this(pipeline, read, written, skipped, batches, rowsPerTable, planned, readSpan, committedSpan, elapsedNanos,
+                stoppedBeforeEnd, -1);
+    }
+
+    /** The same totals over a window of {@code nanos}, in which the process used {@code cpuNanos} of CPU. */
+    public RunProgress withElapsed(long nanos, long cpuNanos) {
         return new RunProgress(pipeline, read, written, skipped, batches, rowsPerTable, planned, readSpan, committedSpan,
-                nanos, stoppedBeforeEnd);
+                nanos, stoppedBeforeEnd, cpuNanos);
     }
 
     public double recordsPerSecond() {

@@ -23,6 +23,27 @@ class RunProgressTest {
     }
 
     @Test
+    void theWindowCarriesTheProcessCpuTimeAndProgressWithoutItSaysUnknown() {
+        RunProgress p = new RunProgress("p", 10, 10, 0, 1, Map.of("t", 10L), 10, 10, 10, 5, false);
+        assertThat(p.processCpuNanos()).isEqualTo(-1);
+        RunProgress measured = p.withElapsed(2_000_000_000L, 3_500_000_000L);
+        assertThat(measured.elapsedNanos()).isEqualTo(2_000_000_000L);
+        assertThat(measured.processCpuNanos()).isEqualTo(3_500_000_000L);
+        assertThat(measured.read()).isEqualTo(10);
+    }
+
+    @Test
+    void processCpuTimeOnlyGrowsAndCountsWhatThisThreadBurns() {
+        long start = ProcessCpu.nanos();
+        long spin = 0;
+        for (int i = 0; i < 50_000_000 && ProcessCpu.since(start) <= 0; i++) {
+            spin += i;
+        }
+        assertThat(ProcessCpu.since(start)).as("after spinning (%d)", spin).isPositive();
+        assertThat(ProcessCpu.since(-1)).isEqualTo(-1);
+    }
+
+    @Test
     void pluralsFollowEnglishEndings() {
         assertThat(Words.count(0, "partition")).isEqualTo("0 partitions");
         assertThat(Words.count(1, "partition")).isEqualTo("1 partition");
