@@ -237,7 +237,7 @@ public final class LocalStore implements ObjectStore {
             return "read-only file system" + on(file);
         }
         if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException || r.contains("Not a directory")) {
-            return (file == null ? "a path" : file) + " is not a directory";
+            return (file == null ? "a path" : blockingFile(file)) + " is not a directory";
         }
         if (e instanceof NoSuchFileException) {
             return (file == null ? "a path" : file) + " does not exist";
@@ -246,6 +246,16 @@ public final class LocalStore implements ObjectStore {
             return (file == null ? "the target" : file) + " is a directory";
         }
         return r.isEmpty() ? e.getClass().getSimpleName() : r;
+    }
+
+    /** The existing non-directory on the way to {@code file} (mkdir's ENOTDIR names the directory it wanted). */
+    private static String blockingFile(String file) {
+        for (Path p = Path.of(file); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return Files.isDirectory(p) ? file : p.toString();
+            }
+        }
+        return file;
     }
 
     private static String on(String file) {
