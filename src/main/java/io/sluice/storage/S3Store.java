@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /** An {@link ObjectStore} in an S3 bucket (or an S3-compatible store) under a key prefix. */
 public final class S3Store implements ObjectStore {
@@ -248,6 +249,9 @@ public final class S3Store implements ObjectStore {
     @Override
     public synchronized void close() {
         s3.close();
+        if (credentials instanceof SdkAutoCloseable c) {
+            c.close(); // the default chain may hold a refresh thread; the client does not close a provider it was given
+        }
         if (staging != null) {
             try (Stream<Path> files = Files.walk(staging)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -83,6 +83,13 @@ public sealed interface StoreLocation {
         if (prefix.contains("?") || prefix.contains("#")) {
             return Parsed.fail("must not contain '?' or '#' (expected s3://bucket/prefix)");
         }
+        if (!prefix.isEmpty()) {
+            try {
+                Keys.check(prefix);
+            } catch (IllegalArgumentException e) {
+                return Parsed.fail("has a prefix with a '.', '..' or reserved (" + Keys.RESERVED + "...) folder name");
+            }
+        }
         return Parsed.ok(new S3(bucket, prefix));
     }
 

@@ -95,7 +95,16 @@ class S3SettingsTest {
         assertThat(error("gs://bucket/p")).startsWith("uses gs://, which Sluice cannot write to (allowed: a local directory or s3://bucket/prefix");
         assertThat(error("s3://Bad_Bucket/p")).startsWith("names bucket \"Bad_Bucket\", which is not a valid bucket name");
         assertThat(error("s3://bucket/a//b")).isEqualTo("has an empty folder name in the prefix (\"//\")");
+        assertThat(error("s3://bucket/a/../b")).startsWith("has a prefix with a '.', '..' or reserved");
         assertThat(error("  ")).startsWith("is empty");
+    }
+
+    @Test
+    void aLocalLocationOpensALocalStore() {
+        try (ObjectStore local = ObjectStores.open(StoreLocation.parse("out/events").value(), Optional.empty())) {
+            assertThat(local).isInstanceOf(LocalStore.class);
+            assertThat(local.describe("a")).isEqualTo(Path.of("out/events/a").toAbsolutePath().toString());
+        }
     }
 
     private static String error(String raw) {

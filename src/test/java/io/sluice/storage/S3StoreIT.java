@@ -92,6 +92,16 @@ class S3StoreIT {
     }
 
     @Test
+    void anS3LocationOpensAnS3StoreWithoutARequest() {
+        S3Settings aws = new S3Settings(Optional.empty(), "eu-west-1", false, Optional.empty(), Optional.empty());
+        try (ObjectStore store = ObjectStores.open(StoreLocation.parse("s3://events-bucket/t/").value(), Optional.of(aws))) {
+            assertThat(store).isInstanceOf(S3Store.class);
+            assertThat(store.describe("a")).isEqualTo("s3://events-bucket/t/a");
+            assertThat(store.toString()).isEqualTo("S3Store[s3://events-bucket/t at https://s3.eu-west-1.amazonaws.com]");
+        }
+    }
+
+    @Test
     void listingPagesPastAThousandKeys() throws Exception {
         String bucket = newBucket();
         ExecutorService pool = Executors.newFixedThreadPool(8);
