@@ -48,10 +48,13 @@ public final class S3Store implements ObjectStore {
     private final String bucket;
     private final String prefix;
     private final S3Calls calls;
+    private final int pageSize;
     private Path staging;
 
-    private S3Store(S3Client s3, AwsCredentialsProvider credentials, String bucket, String prefix, S3Calls calls) {
+    private S3Store(S3Client s3, AwsCredentialsProvider credentials, String bucket, String prefix, S3Calls calls,
+                    int pageSize) {
         this.s3 = s3;
+        this.pageSize = pageSize;
         this.credentials = credentials;
         this.bucket = bucket;
         this.prefix = prefix;
@@ -63,10 +66,11 @@ public final class S3Store implements ObjectStore {
      * fails (stage CONNECT) only when no region can be found.
      */
     public static S3Store open(S3Settings settings, String bucket, String prefix) {
-        return open(settings, bucket, prefix, RetryPolicy.DEFAULT);
+        return open(settings, bucket, prefix, RetryPolicy.DEFAULT, 1000);
     }
 
-    static S3Store open(S3Settings settings, String bucket, String prefix, RetryPolicy retry) {
+    /** With the retry policy and listing page size (S3's maximum is 1000) that tests choose. */
+    static S3Store open(S3Settings settings, String bucket, String prefix, RetryPolicy retry, int pageSize) {
         if (!prefix.isEmpty()) {
             Keys.check(prefix);
         }
@@ -103,7 +107,7 @@ public final class S3Store implements ObjectStore {
                 .orElse("https://s3." + client.serviceClientConfiguration().region().id() + ".amazonaws.com");
         List<String> secrets = Stream.of(settings.accessKeyId(), settings.secretAccessKey())
                 .flatMap(Optional::stream).map(Secret::reveal).toList();
-        return new S3Store(client, credentials, bucket, prefix, new S3Calls(retry, endpoint, secrets));
+        return new S3Store(client, credentials, bucket, prefix, new S3Calls(retry, endpoint, secrets), pageSize);
     }
 
     @Override
@@ -214,7 +218,7 @@ public final class S3Store implements ObjectStore {
         do {
             String t = token;
             ListObjectsV2Response page = calls.call("list", describe("") + "/" + listPrefix,
-                    r -> s3.listObjectsV2(l -> l.bucket(bucket).prefix(full).continuationToken(t)));
+                    r -> s3.listObjectsV2(l -> l.bucket(bucket).prefix(full).maxKeys(pageSize).continuationToken(t)));
             for (S3Object o : page.contents()) {
                 String key = o.key().substring(folder().length());
                 if (!key.startsWith(Keys.RESERVED) && !key.contains("/" + Keys.RESERVED)) {

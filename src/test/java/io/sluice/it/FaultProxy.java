@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy in front of an S3 endpoint that injects faults, for retry tests. It makes every request use a connection
- * of its own (see {@link #closing}) and looks at each: while {@link #failNext} is counting down it answers {@code 503 SlowDown} and closes; while
+ * of its own (see {@link #closing}) and looks at each: while {@link #failNext} is counting down it answers an error ({@code 503 SlowDown} unless told otherwise)
+ * and closes; while
  * {@link #dropNext} is counting down it forwards the request but swallows the response and closes (a lost
  * response: the request took effect, the client never heard). Otherwise it pipes bytes both ways unchanged (but for
  * the {@code Connection} header), so request signatures (which cover the Host header the client sent) stay valid.
@@ -32,6 +33,7 @@ public final class FaultProxy implements AutoCloseable {
         return t;
     });
     private final AtomicInteger toFail = new AtomicInteger();
+    private volatile String[] fault = {"503", "SlowDown", "Please reduce your request rate."};
     private final AtomicInteger toDrop = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
@@ -50,6 +52,12 @@ public final class FaultProxy implements AutoCloseable {
 
     /** The next {@code n} requests get 503 SlowDown; {@code Integer.MAX_VALUE} for always. */
     public void failNext(int n) {
+        failNext(n, 503, "SlowDown", "Please reduce your request rate.");
+    }
+
+    /** The next {@code n} requests get an S3 error response with this status, code and message. */
+    public void failNext(int n, int status, String code, String message) {
+        fault = new String[] {String.valueOf(status), code, message};
         toFail.set(n);
     }
 
@@ -98,10 +106,11 @@ public final class FaultProxy implements AutoCloseable {
                 if (!headers.contains("expect: 100-continue")) {
                     in.readNBytes((int) contentLength(headers)); // unread bytes would turn our close into a reset
                 }
-                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-                        + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                String[] f = fault;
+                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + f[1] + "</Code>"
+                        + "<Message>" + f[2] + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
                 OutputStream out = client.getOutputStream();
-                out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
+                out.write(("HTTP/1.1 " + f[0] + " " + f[1] + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
                         + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 out.flush();

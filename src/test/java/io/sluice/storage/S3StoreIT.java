@@ -102,21 +102,22 @@ class S3StoreIT {
     }
 
     @Test
-    void listingPagesPastAThousandKeys() throws Exception {
+    void listingFollowsContinuationPages() throws Exception {
         String bucket = newBucket();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try (S3Store store = S3Store.open(s3.settings(), bucket, "")) {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (S3Store store = S3Store.open(s3.settings(), bucket, "p", RetryPolicy.DEFAULT, 10)) {
             List<Future<?>> puts = new ArrayList<>();
-            for (int i = 0; i < 1010; i++) {
-                String key = String.format("k/%05d", i);
+            for (int i = 0; i < 35; i++) {
+                String key = String.format("k/%03d", i);
                 puts.add(pool.submit(() -> store.put(key, new byte[] {1})));
             }
             for (Future<?> f : puts) {
                 f.get(60, TimeUnit.SECONDS);
             }
+            store.put("other", new byte[] {2});
             List<String> keys = store.list("k/");
-            assertThat(keys).hasSize(1010).isSorted();
-            assertThat(keys.get(1009)).isEqualTo("k/01009");
+            assertThat(keys).hasSize(35).isSorted().doesNotHaveDuplicates().startsWith("k/000").endsWith("k/034");
+            assertThat(store.list("")).hasSize(36);
         } finally {
             pool.shutdownNow();
         }
@@ -218,7 +219,7 @@ class S3StoreIT {
     void slowDownIsRetriedAndTheLastOneIsReported() throws Exception {
         String bucket = newBucket();
         try (FaultProxy proxy = new FaultProxy(s3.endpoint());
-             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST)) {
+             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST, 1000)) {
             proxy.failNext(Integer.MAX_VALUE);
             assertThatThrownBy(() -> store.put("k", bytes("v")))
                     .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.stage()).isEqualTo(Stage.WRITE))
@@ -231,7 +232,7 @@ class S3StoreIT {
     void aFewSlowDownsThenSuccess() throws Exception {
         String bucket = newBucket();
         try (FaultProxy proxy = new FaultProxy(s3.endpoint());
-             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST)) {
+             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST, 1000)) {
             proxy.failNext(3);
             store.put("k", bytes("v"));
             assertThat(proxy.failed()).isEqualTo(3);
@@ -243,10 +244,26 @@ class S3StoreIT {
     }
 
     @Test
+    void aConditionalRequestConflictIsRetriedAndAnAccessDenialIsNot() throws Exception {
+        String bucket = newBucket();
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint());
+             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST, 1000)) {
+            proxy.failNext(2, 409, "ConditionalRequestConflict", "A conflicting operation is in progress.");
+            assertThat(store.putIfAbsent("_sluice/commit-1", bytes("a"))).isTrue();
+            assertThat(proxy.failed()).isEqualTo(2);
+            proxy.failNext(5, 403, "AccessDenied", "Access Denied");
+            assertThatThrownBy(() -> store.putIfAbsent("_sluice/commit-2", bytes("a")))
+                    .hasMessage("s3://" + bucket + "/r/_sluice/commit-2: create-if-absent failed: 403 AccessDenied (Access Denied);"
+                            + " check s3.access_key_id / secret_access_key or the AWS credentials chain");
+            assertThat(proxy.failed()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aLostResponseOfACreateIfAbsentIsResolvedByReadingBack() throws Exception {
         String bucket = newBucket();
         try (FaultProxy proxy = new FaultProxy(s3.endpoint());
-             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST)) {
+             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST, 1000)) {
             proxy.dropNext(1);
             assertThat(store.putIfAbsent("_sluice/commit-1", bytes("writer-a"))).isTrue();
             assertThat(proxy.dropped()).isEqualTo(1);
