@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -229,6 +230,9 @@ public final class LocalStore implements ObjectStore {
         String r = reason == null ? "" : reason;
         if (e instanceof AccessDeniedException || r.contains("Permission denied") || r.contains("Operation not permitted")) {
             return "permission denied" + on(file);
+        }
+        if (e instanceof AtomicMoveNotSupportedException) {
+            return "it is on another file system (write it in stagingDirectory(), which is beside the data)";
         }
         if (r.contains("No space left") || r.contains("Disk quota exceeded")) {
             return "disk full" + on(file);

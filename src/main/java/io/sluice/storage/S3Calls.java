@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -115,6 +116,9 @@ final class S3Calls {
     }
 
     static boolean retriable(RuntimeException e) {
+        if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+            return false; // someone is stopping this thread: give up at once
+        }
         if (e instanceof AwsServiceException s) {
             String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
             return s.statusCode() >= 500 || s.statusCode() == 429 || s.isThrottlingException()
