@@ -81,6 +81,7 @@ public final class S3Store implements ObjectStore {
         S3ClientBuilder b = S3Client.builder()
                 .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
+                // Apache 4 client: deprecated in SDK 2.57 for apache5-client, which passes the same tests (S3StoreIT)
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
                         .connectionAcquisitionTimeout(CONNECT_TIMEOUT)
