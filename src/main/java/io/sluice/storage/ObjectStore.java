@@ -36,9 +36,10 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Creates {@code key} with {@code data} only if no object has that key (a create-if-absent on disk, a conditional
-     * put with {@code If-None-Match: *} on S3). Returns false when the key already existed with other content: another
-     * writer won. An attempt whose outcome is unknown (a lost response) is resolved by reading the object back: it is
-     * ours when it holds exactly {@code data}, so {@code data} should carry something unique to the writer.
+     * put with {@code If-None-Match: *} on S3). Returns false when the key already existed: another writer won (or an
+     * earlier, finished attempt of this one). An attempt whose outcome is unknown (a lost response, retried) is resolved
+     * by reading the object back: it is ours when it holds exactly {@code data}, so {@code data} should carry something
+     * unique to the writer.
      */
     boolean putIfAbsent(String key, byte[] data);
 
