@@ -268,7 +268,8 @@ public final class Benchmark {
                 + "    message_format: " + spec.format().word() + "\n"
                 + (registryUrl != null ? "    schema_registry_url: \"" + registryUrl + "\"\n" : "")
                 + "    batch_size: " + spec.batchSize() + "\n"
-                + sink.manifestSection();
+                + sink.manifestSection()
+                + String.join("", spec.sinkOptions().entrySet().stream().map(e -> "  " + e.getKey() + ": " + e.getValue() + "\n").toList());
     }
 
     private static void deleteTopic(String bootstrap, String topic) {

@@ -49,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}); registry formats run a dev schema registry inside the benchmark.")
     String format;
 
+    @Option(names = "--sink-option", paramLabel = "KEY=VALUE", description = "A key of the pipeline's sink: section, e.g."
+            + " --sink-option commit_rows=50000 (repeatable); the benchmark's own keys (type, path, table) stay.")
+    java.util.LinkedHashMap<String, String> sinkOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -72,7 +76,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             Benchmark.Report r = new Benchmark(Installation.current()).run(new BenchSpec(servers, count, partitions, batchSize,
-                    Arrays.stream(javaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), keep, f, target), msg -> {
+                    Arrays.stream(javaOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(), keep, f, target,
+                    sinkOptions == null ? java.util.Map.of() : sinkOptions), msg -> {
                         out.println(msg);
                         out.flush();
                     });

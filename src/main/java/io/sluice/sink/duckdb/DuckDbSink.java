@@ -95,6 +95,7 @@ final class DuckDbSink implements Sink {
         try (Statement st = conn.createStatement()) {
             st.execute("SET checkpoint_threshold = '" + config.checkpointThreshold() + "'");
             st.execute("SET memory_limit = '" + config.memoryLimit() + "'");
+            st.execute("SET threads = " + config.threads());
             sink.prepare();
             if (!config.schema().equals("main")) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + quote(config.schema()));

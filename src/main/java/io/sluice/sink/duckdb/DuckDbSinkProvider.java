@@ -43,8 +43,9 @@ public final class DuckDbSinkProvider implements SinkProvider {
         boolean merge = node.bool("merge_topics", false);
         int commitRows = node.intValue("commit_rows", DuckDbSinkConfig.DEFAULT_COMMIT_ROWS, 1, 100_000_000);
         int commitInterval = node.intValue("commit_interval_ms", DuckDbSinkConfig.DEFAULT_COMMIT_INTERVAL_MS, 0, 86_400_000);
+        int threads = node.intValue("threads", 1, 1, 256);
         return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory, merge, commitRows,
-                java.time.Duration.ofMillis(commitInterval));
+                java.time.Duration.ofMillis(commitInterval), threads);
     }
 
     private static String size(ConfigNode node, String key, String fallback) {
