@@ -5,7 +5,6 @@ import io.sluice.sink.StoredPosition;
 import io.sluice.sink.parquet.LedgerEntry.Kind;
 import io.sluice.storage.ObjectStore;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +23,7 @@ final class Ledgers implements AutoCloseable {
     }
 
     static Ledgers read(ParquetSinkConfig config) {
-        boolean exists = config.s3() || Files.isDirectory(Path.of(config.path()));
+        boolean exists = !(config.path() instanceof io.sluice.storage.StoreLocation.Local l) || Files.isDirectory(l.directory());
         return new Ledgers(Stores.open(config), exists);
     }
 

@@ -5,6 +5,9 @@ import io.sluice.sink.SinkConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import io.sluice.storage.S3Settings;
+import io.sluice.storage.StoreLocation;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
@@ -15,9 +18,11 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param commitInterval  written files are committed once the oldest uncommitted batch is this old
  * @param compression     the Parquet codec
  * @param mergeTopics     topics whose names the template maps to one table may share it
+ * @param s3Settings      how to reach S3 ({@code s3:}); empty for AWS's defaults or a local path
  */
-record ParquetSinkConfig(String path, String tableTemplate, List<PartitionField> partitionBy, long targetFileSize,
-        Duration commitInterval, Compression compression, boolean mergeTopics) implements SinkConfig {
+record ParquetSinkConfig(StoreLocation path, String tableTemplate, List<PartitionField> partitionBy, long targetFileSize,
+        Duration commitInterval, Compression compression, boolean mergeTopics, Optional<S3Settings> s3Settings)
+        implements SinkConfig {
     static final long DEFAULT_TARGET_FILE_SIZE = 128L << 20;
     static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(60);
 
@@ -47,7 +52,7 @@ record ParquetSinkConfig(String path, String tableTemplate, List<PartitionField>
     }
 
     boolean s3() {
-        return path.regionMatches(true, 0, "s3://", 0, 5);
+        return path instanceof StoreLocation.S3;
     }
 
     @Override
@@ -62,6 +67,6 @@ record ParquetSinkConfig(String path, String tableTemplate, List<PartitionField>
 
     @Override
     public String location() {
-        return s3() ? path : java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
+        return path instanceof StoreLocation.Local l ? l.directory().toAbsolutePath().normalize().toString() : path.toString();
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.sluice.storage.S3Settings;
+import io.sluice.storage.StoreLocation;
 
 /**
  * {@code type: parquet}: Parquet files in Hive-style partition directories, one directory per table, on a local disk or
@@ -50,10 +52,9 @@ public final class ParquetSinkProvider implements SinkProvider {
 
     @Override
     public SinkConfig parse(ConfigNode node) {
-        String path = node.requiredString("path", "a local directory or s3://bucket/prefix").orElse("lake");
-        if (path.regionMatches(true, 0, "s3a://", 0, 6) || path.regionMatches(true, 0, "s3n://", 0, 6)) {
-            node.error("path", "\"" + path + "\" uses Hadoop's " + path.substring(0, 3) + ":// scheme; write s3://"
-                    + path.substring(6));
+        StoreLocation path = new StoreLocation.Local(java.nio.file.Path.of("lake"));
+        if (node.requiredString("path", "a local directory or s3://bucket/prefix").isPresent()) {
+            path = node.parsed("path", StoreLocation::parse).orElse(path);
         }
         String table = node.string("table", "{topic}");
         Matcher m = PLACEHOLDER.matcher(table);
@@ -87,8 +88,11 @@ public final class ParquetSinkProvider implements SinkProvider {
                 86_400_000);
         Compression codec = node.choice("compression", Compression.ZSTD, CODECS);
         boolean merge = node.bool("merge_topics", false);
-        node.accept("s3"); // read by the storage settings once they are merged
-        return new ParquetSinkConfig(path, table, partitions, target, Duration.ofMillis(interval), codec, merge);
+        Optional<S3Settings> s3 = node.mapping("s3").map(S3Settings::parse);
+        if (s3.isPresent() && path instanceof StoreLocation.Local) {
+            node.warn("s3", "has no effect: sink.path is a local directory (s3:// paths use it)");
+        }
+        return new ParquetSinkConfig(path, table, partitions, target, Duration.ofMillis(interval), codec, merge, s3);
     }
 
     private static long size(ConfigNode node, String key, long fallback) {
