@@ -53,7 +53,8 @@ final class ParquetQueries implements Queries {
                     quoted.add(literal(path));
                 }
                 views.append("CREATE VIEW ").append(identifier(e.getKey())).append(" AS SELECT * FROM read_parquet([")
-                        .append(String.join(", ", quoted)).append("], hive_partitioning = true, union_by_name = true);\n");
+                        .append(String.join(", ", quoted)).append("], hive_partitioning = true, union_by_name = true")
+                        .append(hiveTypes(config, e.getValue().columns())).append(");\n");
             }
         }
         Connection conn;
@@ -121,6 +122,39 @@ final class ParquetQueries implements Queries {
         } catch (SQLException ignored) {
             // in memory: nothing to lose
         }
+    }
+
+    /**
+     * The types of identity partition columns, which the files also hold: DuckDB would otherwise guess them from the
+     * directory names (a VARCHAR "42" would become BIGINT, a TIMESTAMP a VARCHAR).
+     */
+    private static String hiveTypes(ParquetSinkConfig config, List<io.sluice.schema.Column> columns) {
+        List<String> types = new ArrayList<>();
+        for (ParquetSinkConfig.PartitionField f : config.partitionBy()) {
+            if (f.transform() != ParquetSinkConfig.Transform.IDENTITY) {
+                continue;
+            }
+            for (io.sluice.schema.Column c : columns) {
+                if (c.name().equalsIgnoreCase(f.column())) {
+                    sqlType(c.type()).ifPresent(t -> types.add(literal(f.dirName()) + ": " + literal(t)));
+                }
+            }
+        }
+        return types.isEmpty() ? "" : ", hive_types = {" + String.join(", ", types) + "}";
+    }
+
+    private static java.util.Optional<String> sqlType(io.sluice.schema.DataType t) {
+        if (t instanceof io.sluice.schema.DataType.Decimal d) {
+            return java.util.Optional.of("DECIMAL(" + d.precision() + ", " + d.scale() + ")");
+        }
+        if (!(t instanceof io.sluice.schema.DataType.Scalar s)) {
+            return java.util.Optional.empty();
+        }
+        return switch (s) {
+            case TIMESTAMP -> java.util.Optional.of("TIMESTAMPTZ");
+            case JSON, BLOB -> java.util.Optional.empty();
+            default -> java.util.Optional.of(s.name());
+        };
     }
 
     private static String literal(String s) {

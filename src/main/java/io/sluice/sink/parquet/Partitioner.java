@@ -168,9 +168,11 @@ final class Partitioner {
     private static String text(DataType type, ColumnValues v, int r) {
         if (type == Scalar.TIMESTAMP) {
             long micros = v.getLong(r);
-            LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
-            return t.toLocalDate() + " " + t.toLocalTime();
+            int fraction = (int) Math.floorMod(micros, 1_000_000L);
+            LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), 0, ZoneOffset.UTC);
+            // always with seconds, and UTC's offset, also for readers whose session zone is another
+            return String.format("%s %02d:%02d:%02d%s+00", t.toLocalDate(), t.getHour(), t.getMinute(), t.getSecond(),
+                    fraction == 0 ? "" : String.format(".%06d", fraction));
         }
         if (type == Scalar.DATE) {
             return LocalDate.ofEpochDay(v.getInt(r)).toString();
