@@ -136,6 +136,11 @@ public final class PipelineRunner {
                     if (batch.records() > 0 || moved) {
                         // the previous call must be done before this batch is handed over: batches reach the sink in order
                         completed(committer.await(), totals, planned, reader, started);
+                        if (committer.flushDue()) {
+                            // a sink that commits at an interval gets its flush while batches keep coming, too
+                            committer.flush();
+                            completed(committer.await(), totals, planned, reader, started);
+                        }
                         Map<String, List<SchemaChange>> changes = new HashMap<>();
                         List<TableRows> rows = evolve.apply(batch, changes);
                         committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch, next));
