@@ -1,0 +1,354 @@
+package io.sluice.sink.parquet;
+
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import io.sluice.schema.Column;
+import io.sluice.schema.SchemaChange;
+import io.sluice.sink.Batch;
+import io.sluice.sink.FencedException;
+import io.sluice.sink.Sink;
+import io.sluice.sink.SinkCapabilities;
+import io.sluice.sink.StoredPosition;
+import io.sluice.sink.TablePosition;
+import io.sluice.sink.TableRows;
+import io.sluice.sink.parquet.LedgerEntry.DataFile;
+import io.sluice.sink.parquet.LedgerEntry.Kind;
+import io.sluice.storage.ObjectStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each table's rows into Parquet files under {@code <root>/<table>/<partition dirs>/} and commits them with a
+ * ledger entry per table ({@link Ledger}), which also holds the table's positions: a table's files and positions
+ * become durable together, when that entry is created. Entries are created only if absent, so a writer whose next
+ * entry another writer has taken (a claim at open, or a commit) is fenced.
+ */
+final class ParquetSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(ParquetSink.class);
+    static final SinkCapabilities CAPABILITIES = new SinkCapabilities(ParquetTypes.SUPPORT, false, true);
+    private static final int CLAIM_ATTEMPTS = 100;
+
+    private final ParquetSinkConfig config;
+    private final String pipeline;
+    private final ObjectStore store;
+    private final Clock clock;
+    private final String writerId = UUID.randomUUID().toString().replace("-", "");
+    private final String writer8 = writerId.substring(0, 8);
+    private final Partitioner partitioner;
+    private final Path staging;
+    /** By lower-case table name. */
+    private final Map<String, TableState> tables = new LinkedHashMap<>();
+    private long written = -1;
+    private long durable = -1;
+    /** When the oldest batch not yet committed was written (System.nanoTime), or -1. */
+    private long pendingSince = -1;
+    private int stagingCounter;
+
+    /** What this writer knows of one table: its newest entry, and what it has written since. */
+    private final class TableState {
+        final String table;
+        LedgerEntry head;
+        List<Column> columns = List.of();
+        final Map<TopicPartition, StoredPosition> positions = new LinkedHashMap<>();
+        final Map<TopicPartition, TablePosition> pendingPositions = new LinkedHashMap<>();
+        final List<SchemaChange> pendingChanges = new ArrayList<>();
+        final Map<String, PartFile> open = new LinkedHashMap<>();
+        final List<DataFile> finished = new ArrayList<>();
+        int fileCounter;
+
+        TableState(String table, LedgerEntry head) {
+            this.table = table;
+            this.head = head;
+            if (head != null) {
+                columns = head.columns();
+                head.positions().forEach(p -> positions.put(p.position().partition(), p));
+            }
+        }
+
+        long nextSeq() {
+            return head == null ? 0 : head.seq() + 1;
+        }
+
+        boolean pending() {
+            return !open.isEmpty() || !finished.isEmpty() || !pendingPositions.isEmpty() || !pendingChanges.isEmpty();
+        }
+    }
+
+    private ParquetSink(ParquetSinkConfig config, String pipeline, ObjectStore store, Clock clock) {
+        this.config = config;
+        this.pipeline = pipeline;
+        this.store = store;
+        this.clock = clock;
+        this.partitioner = new Partitioner(config.partitionBy(), LOG::warn);
+        this.staging = store.stagingDirectory();
+    }
+
+    static ParquetSink open(ParquetSinkConfig config, String pipeline) {
+        ObjectStore store = Stores.open(config);
+        try {
+            store.check();
+            ParquetSink sink = new ParquetSink(config, pipeline, store, Clock.systemUTC());
+            sink.claimAll();
+            return sink;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes over every table that has a ledger: a claim entry at its newest + 1 (the newest claimant wins, so an older
+     * writer still running is fenced at its next commit), then the removal of data files no commit lists.
+     */
+    private void claimAll() {
+        for (String table : Ledger.tables(store)) {
+            Optional<LedgerEntry> newest = Ledger.newest(store, table);
+            if (newest.isEmpty()) {
+                continue;
+            }
+            LedgerEntry head = newest.get();
+            for (int attempt = 0; ; attempt++) {
+                LedgerEntry claim = new LedgerEntry(LedgerEntry.FORMAT, head.seq() + 1, writerId, pipeline, clock.instant(),
+                        Kind.CLAIM, List.of(), head.positions(), head.columns(), List.of());
+                if (store.putIfAbsent(Ledger.key(table, claim.seq()), claim.toJson())) {
+                    head = claim;
+                    break;
+                }
+                if (attempt >= CLAIM_ATTEMPTS) {
+                    throw new SluiceException(Stage.CONNECT, "pipeline " + pipeline + " could not claim table " + table + " in "
+                            + store.describe(Ledger.dir(table)) + ": other writers kept taking the next ledger entry");
+                }
+                head = Ledger.newest(store, table).orElseThrow();
+            }
+            TableState t = new TableState(table, head);
+            tables.put(key(table), t);
+            removeOrphans(t);
+        }
+    }
+
+    /** Deletes data files of {@code t} that no commit entry lists: what crashed or fenced attempts left behind. */
+    private void removeOrphans(TableState t) {
+        Map<Long, Optional<LedgerEntry>> entries = new HashMap<>();
+        int removed = 0;
+        for (String k : store.list(t.table + "/")) {
+            if (k.startsWith(t.table + "/_sluice/")) {
+                continue;
+            }
+            String name = k.substring(k.lastIndexOf('/') + 1);
+            java.util.regex.Matcher m = Ledger.DATA_FILE.matcher(name);
+            if (!m.matches()) {
+                continue;
+            }
+            long seq = Long.parseLong(m.group(1));
+            Optional<LedgerEntry> e = entries.computeIfAbsent(seq, s -> Ledger.entry(store, t.table, s));
+            boolean committed = e.isPresent() && e.get().kind() == Kind.COMMIT && e.get().writer().startsWith(m.group(2))
+                    && e.get().files().stream().anyMatch(f -> f.key().equals(k));
+            if (!committed) {
+                store.delete(k);
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            LOG.info("table {}: removed {} data files that no commit lists (left by an attempt that crashed or was fenced)",
+                    t.table, removed);
+        }
+    }
+
+    @Override
+    public SinkCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public List<StoredPosition> positions() {
+        List<StoredPosition> out = new ArrayList<>();
+        tables.values().forEach(t -> out.addAll(t.positions.values()));
+        return out;
+    }
+
+    @Override
+    public Optional<List<Column>> columns(String table) {
+        TableState t = tables.get(key(table));
+        return t == null || t.columns.isEmpty() ? Optional.empty() : Optional.of(t.columns);
+    }
+
+    @Override
+    public long write(Batch batch) {
+        for (TableRows rows : batch.tables()) {
+            if (rows.size() > 0) {
+                append(state(rows.table()), rows);
+            }
+        }
+        for (TablePosition p : batch.positions()) {
+            state(p.table()).pendingPositions.put(p.partition(), p);
+        }
+        batch.schemaChanges().forEach((table, changes) -> state(table).pendingChanges.addAll(changes));
+        written = batch.sequence();
+        if (pendingSince < 0) {
+            pendingSince = System.nanoTime();
+        }
+        return durable;
+    }
+
+    private void append(TableState t, TableRows rows) {
+        if (!rows.columns().equals(t.columns)) {
+            finishAll(t); // files keep one schema: new columns start new files
+            t.columns = rows.columns();
+        }
+        Partitioner.Assignment a = partitioner.assign(rows);
+        PartFile[] files = new PartFile[a.dirs().size()];
+        int[] rowDir = a.rowDir();
+        for (int r = 0; r < rows.size(); r++) {
+            int d = rowDir[r];
+            PartFile f = files[d];
+            if (f == null) {
+                f = files[d] = t.open.computeIfAbsent(a.dirs().get(d), dir -> newFile(t, dir, rows.columns()));
+            }
+            if (f.write(rows, r, config.targetFileSize())) {
+                finish(t, f);
+                t.open.remove(a.dirs().get(d));
+                files[d] = null;
+            }
+        }
+    }
+
+    private PartFile newFile(TableState t, String dir, List<Column> columns) {
+        String name = Ledger.dataFileName(t.nextSeq(), writer8, t.fileCounter++);
+        String key = t.table + "/" + (dir.isEmpty() ? "" : dir + "/") + name;
+        Path file = staging.resolve(writer8 + "-" + (stagingCounter++) + ".parquet.tmp");
+        return PartFile.create(key, file, columns, config.compression().codec, config.targetFileSize(),
+                Map.of("sluice.writer", writerId, "sluice.pipeline", pipeline, "sluice.table", t.table));
+    }
+
+    private void finish(TableState t, PartFile f) {
+        long bytes = f.finish();
+        store.putFile(f.key, f.staging);
+        t.finished.add(new DataFile(f.key, f.rows(), bytes));
+    }
+
+    private void finishAll(TableState t) {
+        for (PartFile f : t.open.values()) {
+            finish(t, f);
+        }
+        t.open.clear();
+    }
+
+    @Override
+    public boolean flushDue() {
+        return pendingSince >= 0 && System.nanoTime() - pendingSince >= config.commitInterval().toNanos();
+    }
+
+    /** Finishes and places every open file first, then commits table by table: no entry lists a file not in place. */
+    @Override
+    public long flush() {
+        if (pendingSince < 0) {
+            return durable;
+        }
+        for (TableState t : tables.values()) {
+            finishAll(t);
+        }
+        for (TableState t : tables.values()) {
+            if (t.pending()) {
+                commit(t, Kind.COMMIT);
+            }
+        }
+        durable = written;
+        pendingSince = -1;
+        return durable;
+    }
+
+    private void commit(TableState t, Kind kind) {
+        Map<TopicPartition, StoredPosition> after = new LinkedHashMap<>(t.positions);
+        t.pendingPositions.forEach((tp, p) -> {
+            StoredPosition had = after.get(tp);
+            // a position without a topic id keeps the one stored, as the DuckDB sink's upsert does
+            Optional<String> id = p.topicId().isPresent() || had == null ? p.topicId() : had.position().topicId();
+            after.put(tp, new StoredPosition(new TablePosition(t.table, tp, p.nextOffset(), id), pipeline));
+        });
+        long seq = t.nextSeq();
+        LedgerEntry entry = new LedgerEntry(LedgerEntry.FORMAT, seq, writerId, pipeline, clock.instant(), kind,
+                t.finished, new ArrayList<>(after.values()), t.columns, t.pendingChanges);
+        if (seq == 0) {
+            Ledger.mark(store, t.table);
+        }
+        String key = Ledger.key(t.table, seq);
+        if (!store.putIfAbsent(key, entry.toJson())) {
+            throw fenced(t, seq);
+        }
+        t.head = entry;
+        t.positions.clear();
+        t.positions.putAll(after);
+        t.pendingPositions.clear();
+        t.pendingChanges.clear();
+        t.finished.clear();
+        t.fileCounter = 0;
+    }
+
+    private FencedException fenced(TableState t, long seq) {
+        List<DataFile> mine = new ArrayList<>(t.finished);
+        discard(t);
+        String other = Ledger.entry(store, t.table, seq).map(e -> "writer " + e.writer() + " of pipeline " + e.pipeline()
+                + " took it with a " + e.kind().name().toLowerCase(Locale.ROOT) + " at " + e.time()).orElse("another writer took it");
+        return new FencedException("pipeline " + pipeline + " (writer " + writerId + ") lost table " + t.table + " in "
+                + store.describe(t.table) + ": ledger entry " + seq + " was to be its next commit, but " + other
+                + ". Nothing of this attempt was committed and its " + mine.size() + " data files were removed;"
+                + " the other writer continues from what the table holds. Run one writer per sink.path at a time.");
+    }
+
+    /** Deletes what {@code t} wrote but did not commit. */
+    private void discard(TableState t) {
+        t.open.values().forEach(PartFile::abandon);
+        t.open.clear();
+        for (DataFile f : t.finished) {
+            try {
+                store.delete(f.key());
+            } catch (RuntimeException e) {
+                LOG.warn("could not remove uncommitted data file {}: {} (the next run removes it)", store.describe(f.key()),
+                        e.getMessage());
+            }
+        }
+        t.finished.clear();
+    }
+
+    @Override
+    public void storePositions(List<TablePosition> positions) {
+        if (pendingSince >= 0) {
+            throw new IllegalStateException("positions are stored apart only while no batch waits to be committed");
+        }
+        Map<String, List<TablePosition>> byTable = new LinkedHashMap<>();
+        positions.forEach(p -> byTable.computeIfAbsent(key(p.table()), k -> new ArrayList<>()).add(p));
+        for (List<TablePosition> ps : byTable.values()) {
+            TableState t = state(ps.get(0).table());
+            ps.forEach(p -> t.pendingPositions.put(p.partition(), p));
+            commit(t, Kind.POSITIONS);
+        }
+    }
+
+    private TableState state(String table) {
+        return tables.computeIfAbsent(key(table), k -> new TableState(table, null));
+    }
+
+    @Override
+    public void close() {
+        try {
+            tables.values().forEach(this::discard);
+        } finally {
+            store.close();
+        }
+    }
+
+    private static String key(String table) {
+        return table.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,126 @@
+package io.sluice.sink.parquet;
+
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import io.sluice.schema.Column;
+import io.sluice.sink.TableRows;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+/** One Parquet file being written in the staging directory, bound for {@link #key} once finished. */
+final class PartFile {
+    /** How often (in rows) the writer's size is compared with the target. */
+    static final int SIZE_CHECK_ROWS = 1024;
+
+    final String key;
+    final Path staging;
+    final List<Column> columns;
+    private final ParquetWriter<RowWriteSupport.Cursor> writer;
+    private final RowWriteSupport.Cursor cursor = new RowWriteSupport.Cursor();
+    private long rows;
+    private int sinceCheck;
+
+    private PartFile(String key, Path staging, List<Column> columns, ParquetWriter<RowWriteSupport.Cursor> writer) {
+        this.key = key;
+        this.staging = staging;
+        this.columns = columns;
+        this.writer = writer;
+    }
+
+    static PartFile create(String key, Path staging, List<Column> columns, CompressionCodecName codec, long targetSize,
+            Map<String, String> metadata) {
+        RowWriteSupport support = new RowWriteSupport(columns, metadata);
+        try {
+            ParquetWriter<RowWriteSupport.Cursor> w = new Builder(new LocalOutputFile(staging), support)
+                    .withConf(new PlainParquetConfiguration())
+                    .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .withCompressionCodec(codec)
+                    .withRowGroupSize(Math.min(targetSize, 128L << 20))
+                    .build();
+            return new PartFile(key, staging, columns, w);
+        } catch (IOException | RuntimeException e) {
+            throw new SluiceException(Stage.WRITE, "cannot create Parquet file " + staging + " (for " + key + "): " + e, e);
+        }
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    /** Writes one row; returns true when the file has reached {@code targetSize} and should be finished. */
+    boolean write(TableRows from, int row, long targetSize) {
+        cursor.rows = from;
+        cursor.row = row;
+        try {
+            writer.write(cursor);
+        } catch (IOException e) {
+            throw new SluiceException(Stage.WRITE, "cannot write Parquet file " + staging + " (for " + key + "): " + e, e);
+        }
+        rows++;
+        if (++sinceCheck >= SIZE_CHECK_ROWS) {
+            sinceCheck = 0;
+            return writer.getDataSize() >= targetSize;
+        }
+        return false;
+    }
+
+    /** Writes the footer and closes the file; returns its size in bytes. */
+    long finish() {
+        try {
+            writer.close();
+            cursor.rows = null;
+            return Files.size(staging);
+        } catch (IOException | RuntimeException e) {
+            throw new SluiceException(Stage.WRITE, "cannot finish Parquet file " + staging + " (for " + key + "): " + e, e);
+        }
+    }
+
+    /** Gives up on the file (discarded batches); best effort. */
+    void abandon() {
+        try {
+            writer.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the file is deleted next
+        }
+        try {
+            Files.deleteIfExists(staging);
+        } catch (IOException ignored) {
+            // the staging directory is only ever read by this writer
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<RowWriteSupport.Cursor, Builder> {
+        private final RowWriteSupport support;
+
+        Builder(LocalOutputFile file, RowWriteSupport support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<RowWriteSupport.Cursor> getWriteSupport(Configuration conf) {
+            return support;
+        }
+
+        @Override
+        protected WriteSupport<RowWriteSupport.Cursor> getWriteSupport(ParquetConfiguration conf) {
+            return support;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.sluice.storage;
+
+import io.sluice.pipeline.SluiceException;
+import io.sluice.pipeline.Stage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** An {@link ObjectStore} in a directory on local disk; keys are paths relative to it. */
+public final class LocalStore implements ObjectStore {
+    private static final String STAGING = Keys.RESERVED + "staging";
+    private static final String TEMP = Keys.RESERVED + "tmp-";
+
+    private final Path root;
+
+    private LocalStore(Path root) {
+        this.root = root;
+    }
+
+    /** A store rooted at {@code root} (made absolute); nothing is touched until {@link #check} or a write. */
+    public static LocalStore open(Path root) {
+        return new LocalStore(root.toAbsolutePath().normalize());
+    }
+
+    @Override
+    public String describe(String key) {
+        return key.isEmpty() ? root.toString() : root.resolve(key).toString();
+    }
+
+    @Override
+    public void check() {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new SluiceException(Stage.CONNECT, "cannot use " + root + " as the output directory: it is not a directory");
+        }
+        Path probe = root.resolve(TEMP + "probe-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(root);
+            Files.write(probe, new byte[] {1});
+            Files.delete(probe);
+            Files.createDirectories(root.resolve(STAGING));
+        } catch (IOException e) {
+            throw new SluiceException(Stage.CONNECT, "cannot use " + root + " as the output directory: " + cause(e), e);
+        }
+    }
+
+    @Override
+    public void put(String key, byte[] data) {
+        Path target = path(key);
+        Path temp = null;
+        try {
+            temp = writeTemp(target, data);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw failure("write", target, e);
+        }
+    }
+
+    @Override
+    public void putFile(String key, Path file) {
+        Path target = path(key);
+        try {
+            force(file); // the rename must not become visible before the data is on disk (ext4's zero-length files)
+            Files.createDirectories(target.getParent());
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw failure("move " + file + " to", target, e);
+        }
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] data) {
+        Path target = path(key);
+        Path temp = null;
+        try {
+            temp = writeTemp(target, data);
+            return link(target, temp);
+        } catch (IOException e) {
+            throw failure("create", target, e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    private static boolean link(Path target, Path temp) throws IOException {
+        try {
+            // link(2) fails with EEXIST atomically, also against other processes; Files.move without REPLACE_EXISTING
+            // checks and then renames, and rename(2) replaces, so two racing writers could both "win".
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("the file system does not support hard links, which create-if-absent needs");
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        Path target = path(key);
+        try {
+            return Optional.of(Files.readAllBytes(target));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read", target, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        Keys.checkPrefix(prefix);
+        int slash = prefix.lastIndexOf('/');
+        Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(start)) {
+            files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .filter(k -> k.startsWith(prefix) && !isBookkeeping(k))
+                    .forEach(keys::add);
+        } catch (IOException | UncheckedIOException e) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            // a file vanishing under the walk is a concurrent delete, not a failure
+            if (!(io instanceof NoSuchFileException)) {
+                throw failure("list", start, io);
+            }
+            return list(prefix);
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    @Override
+    public void delete(String key) {
+        Path target = path(key);
+        try {
+            Files.deleteIfExists(target);
+        } catch (IOException e) {
+            throw failure("delete", target, e);
+        }
+    }
+
+    @Override
+    public Path stagingDirectory() {
+        Path staging = root.resolve(STAGING);
+        try {
+            return Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw failure("create", staging, e);
+        }
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+        return "LocalStore[" + root + "]";
+    }
+
+    private Path path(String key) {
+        return root.resolve(Keys.check(key));
+    }
+
+    private static boolean isBookkeeping(String key) {
+        return key.startsWith(Keys.RESERVED) || key.contains("/" + Keys.RESERVED);
+    }
+
+    private static Path writeTemp(Path target, byte[] data) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling(TEMP + UUID.randomUUID());
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        return temp;
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a leftover temp file is skipped by list() and does no harm
+            }
+        }
+    }
+
+    private static SluiceException failure(String what, Path where, IOException e) {
+        return new SluiceException(Stage.WRITE, "cannot " + what + " " + where + ": " + cause(e), e);
+    }
+
+    /** The cause of a file system failure in plain words, naming the path when it is not the one being written. */
+    static String cause(IOException e) {
+        String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : null;
+        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        String r = reason == null ? "" : reason;
+        if (e instanceof AccessDeniedException || r.contains("Permission denied") || r.contains("Operation not permitted")) {
+            return "permission denied" + on(file);
+        }
+        if (r.contains("No space left") || r.contains("Disk quota exceeded")) {
+            return "disk full" + on(file);
+        }
+        if (r.contains("Read-only file system")) {
+            return "read-only file system" + on(file);
+        }
+        if (e instanceof NotDirectoryException || e instanceof FileAlreadyExistsException || r.contains("Not a directory")) {
+            return (file == null ? "a path" : file) + " is not a directory";
+        }
+        if (e instanceof NoSuchFileException) {
+            return (file == null ? "a path" : file) + " does not exist";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return (file == null ? "the target" : file) + " is a directory";
+        }
+        return r.isEmpty() ? e.getClass().getSimpleName() : r;
+    }
+
+    private static String on(String file) {
+        return file == null ? "" : " (" + file + ")";
+    }
+}

@@ -1,0 +1,194 @@
+package io.sluice.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy in front of an S3 endpoint that injects faults, for retry tests. It makes every request use a connection
+ * of its own (see {@link #closing}) and looks at each: while {@link #failNext} is counting down it answers {@code 503 SlowDown} and closes; while
+ * {@link #dropNext} is counting down it forwards the request but swallows the response and closes (a lost
+ * response: the request took effect, the client never heard). Otherwise it pipes bytes both ways unchanged (but for
+ * the {@code Connection} header), so request signatures (which cover the Host header the client sent) stay valid.
+ */
+public final class FaultProxy implements AutoCloseable {
+    private static final byte[] END_OF_HEAD = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final ServerSocket server;
+    private final int upstreamPort;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fault-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger toFail = new AtomicInteger();
+    private final AtomicInteger toDrop = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    /** A proxy on a free port of 127.0.0.1 in front of {@code upstream} (an http URI on 127.0.0.1). */
+    public FaultProxy(URI upstream) throws IOException {
+        this.upstreamPort = upstream.getPort();
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        pool.execute(this::accept);
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** The next {@code n} requests get 503 SlowDown; {@code Integer.MAX_VALUE} for always. */
+    public void failNext(int n) {
+        toFail.set(n);
+    }
+
+    /** The next {@code n} requests reach S3 but their responses are lost. */
+    public void dropNext(int n) {
+        toDrop.set(n);
+    }
+
+    /** How many requests got a 503 so far. */
+    public int failed() {
+        return failed.get();
+    }
+
+    /** How many responses were swallowed so far. */
+    public int dropped() {
+        return dropped.get();
+    }
+
+    /** How many client connections came in so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                connections.incrementAndGet();
+                pool.execute(() -> handle(client));
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void handle(Socket client) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            byte[] head = readHead(in);
+            if (head == null) {
+                return;
+            }
+            String headers = new String(head, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            if (countDown(toFail)) {
+                failed.incrementAndGet();
+                if (!headers.contains("expect: 100-continue")) {
+                    in.readNBytes((int) contentLength(headers)); // unread bytes would turn our close into a reset
+                }
+                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                        + "<Message>Please reduce your request rate.</Message></Error>").getBytes(StandardCharsets.UTF_8);
+                OutputStream out = client.getOutputStream();
+                out.write(("HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+                return;
+            }
+            boolean drop = countDown(toDrop);
+            try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+                upstream.getOutputStream().write(closing(head));
+                pool.execute(() -> pipe(in, upstream));
+                if (drop) {
+                    passInterimResponses(upstream.getInputStream(), client.getOutputStream());
+                    dropped.incrementAndGet();
+                } else {
+                    upstream.getInputStream().transferTo(client.getOutputStream());
+                }
+            }
+        } catch (IOException e) {
+            // one side closed: the connection is over
+        }
+    }
+
+    /**
+     * The request head with {@code Connection: close}, so S3 ends the connection after answering and the client's next
+     * request comes on a new one, where it can be looked at. Signatures do not cover {@code Connection}.
+     */
+    private static byte[] closing(byte[] head) {
+        StringBuilder out = new StringBuilder();
+        for (String line : new String(head, StandardCharsets.ISO_8859_1).split("\r\n")) {
+            if (!line.isEmpty() && !line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+                out.append(line).append("\r\n");
+            }
+        }
+        return out.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Passes "100 Continue" through and returns at the first final response, which is not passed on. */
+    private static void passInterimResponses(InputStream upstream, OutputStream client) throws IOException {
+        while (true) {
+            byte[] head = readHead(upstream);
+            if (head == null || !new String(head, StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 1")) {
+                return;
+            }
+            client.write(head);
+            client.flush();
+        }
+    }
+
+    private static void pipe(InputStream from, Socket to) {
+        try {
+            from.transferTo(to.getOutputStream());
+            to.shutdownOutput(); // the client is done: let the upstream end the connection too
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    private static boolean countDown(AtomicInteger n) {
+        return n.getAndUpdate(v -> v > 0 && v != Integer.MAX_VALUE ? v - 1 : v) > 0;
+    }
+
+    private static long contentLength(String headers) {
+        for (String line : headers.split("\r\n")) {
+            if (line.startsWith("content-length:")) {
+                return Long.parseLong(line.substring("content-length:".length()).strip());
+            }
+        }
+        return 0;
+    }
+
+    /** Bytes up to and including the blank line that ends an HTTP head, or null at end of stream. */
+    private static byte[] readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int matched = 0;
+        int b;
+        while ((b = in.read()) >= 0) {
+            buf.write(b);
+            matched = b == END_OF_HEAD[matched] ? matched + 1 : (b == END_OF_HEAD[0] ? 1 : 0);
+            if (matched == END_OF_HEAD.length) {
+                return buf.toByteArray();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,353 @@
+package io.sluice.sink.parquet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.schema.Column;
+import io.sluice.schema.DataType;
+import io.sluice.schema.DataType.Decimal;
+import io.sluice.schema.DataType.Field;
+import io.sluice.schema.DataType.ListOf;
+import io.sluice.schema.DataType.MapOf;
+import io.sluice.schema.DataType.Scalar;
+import io.sluice.schema.DataType.Struct;
+import io.sluice.schema.MapValue;
+import io.sluice.sink.Batch;
+import io.sluice.sink.FencedException;
+import io.sluice.sink.StoredPosition;
+import io.sluice.sink.TablePosition;
+import io.sluice.sink.TableRows;
+import io.sluice.sink.parquet.ParquetSinkConfig.Compression;
+import io.sluice.sink.parquet.ParquetSinkConfig.PartitionField;
+import io.sluice.sink.parquet.ParquetSinkConfig.Transform;
+import io.sluice.storage.StoreLocation;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Parquet sink through the Sink API on a local directory, read back by DuckDB and parquet-java's footer reader. */
+class ParquetSinkIT {
+    @TempDir
+    Path dir;
+
+    private final TopicPartition p0 = new TopicPartition("events", 0);
+
+    private ParquetSinkConfig config(List<PartitionField> partitions, long target, Duration interval) {
+        return new ParquetSinkConfig(new StoreLocation.Local(dir), "{topic}", partitions, target, interval, Compression.ZSTD,
+                false, Optional.empty());
+    }
+
+    private ParquetSinkConfig config() {
+        return config(List.of(), ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE, Duration.ofHours(1));
+    }
+
+    private static List<TablePosition> at(TopicPartition p, long next) {
+        return List.of(new TablePosition("events", p, next, Optional.of("topic-id-1")));
+    }
+
+    private static TableRows ids(String table, int from, int count) {
+        List<Column> cols = List.of(new Column("id", Scalar.BIGINT), new Column("name", Scalar.VARCHAR));
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            rows.add(new Object[] {(long) i, "name-" + i});
+        }
+        return TableRows.of(table, cols, rows);
+    }
+
+    private List<List<Object>> query(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            List<List<Object>> out = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    Object v = rs.getObject(i);
+                    row.add(v == null ? null : v instanceof Number || v instanceof Boolean ? v : rs.getString(i));
+                }
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    private String glob(String table) {
+        return "'" + dir.resolve(table) + "/**/*.parquet'";
+    }
+
+    private List<Path> dataFiles(String table) throws Exception {
+        if (!Files.isDirectory(dir.resolve(table))) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(dir.resolve(table))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyTypeRoundTripsThroughDuckDbAndTheFooterSaysWhatReadersExpect() throws Exception {
+        Struct point = new Struct(List.of(new Field("x", Scalar.DOUBLE), new Field("label", Scalar.VARCHAR)));
+        List<Column> cols = List.of(
+                new Column("b", Scalar.BOOLEAN), new Column("i", Scalar.INTEGER), new Column("l", Scalar.BIGINT),
+                new Column("f", Scalar.FLOAT), new Column("d", Scalar.DOUBLE), new Column("s", Scalar.VARCHAR),
+                new Column("j", Scalar.JSON), new Column("ts", Scalar.TIMESTAMP), new Column("day", Scalar.DATE),
+                new Column("tm", Scalar.TIME), new Column("u", Scalar.UUID), new Column("blob", Scalar.BLOB),
+                new Column("d9", new Decimal(9, 2)), new Column("d18", new Decimal(18, 4)), new Column("d38", new Decimal(38, 10)),
+                new Column("tags", new ListOf(Scalar.VARCHAR)), new Column("attrs", new MapOf(Scalar.VARCHAR, Scalar.BIGINT)),
+                new Column("pt", point), new Column("nested", new ListOf(point)));
+        UUID uuid = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+        Map<String, Object> pt = new LinkedHashMap<>();
+        pt.put("x", 1.5);
+        pt.put("label", "ü-ß");
+        Map<String, Object> ptNull = new LinkedHashMap<>();
+        ptNull.put("x", null);
+        ptNull.put("label", "n");
+        Map<Object, Object> attrs = new LinkedHashMap<>();
+        attrs.put("a", 1L);
+        attrs.put("b", null);
+        Object[] full = {true, 7, 1L << 40, 2.5f, -0.125, "héllo", "{\"k\": [1, 2]}", Instant.parse("2026-12-02T10:15:30.123456Z"),
+                LocalDate.of(2026, 12, 2), LocalTime.of(23, 59, 58, 999_999_000), uuid, new byte[] {0, 1, (byte) 0xFF},
+                new BigDecimal("-1234567.89"), new BigDecimal("12345678901234.5678"),
+                new BigDecimal("-1234567890123456789012345678.0123456789"), java.util.Arrays.asList("x", null, "z"),
+                new MapValue(attrs), pt, List.of(pt, ptNull)};
+        Object[] nulls = new Object[cols.size()];
+        Object[] empties = nulls.clone();
+        empties[15] = List.of();
+        empties[16] = new MapValue(Map.of());
+        TableRows rows = TableRows.of("events", cols, List.of(full, nulls, empties));
+        try (ParquetSink sink = ParquetSink.open(config(), "pipe")) {
+            sink.write(new Batch(0, List.of(rows), at(p0, 3)));
+            assertThat(sink.flush()).isEqualTo(0);
+        }
+        List<List<Object>> got = query("SET TimeZone = 'UTC'; SELECT b, i, l, f, d, s, j::VARCHAR, ts::VARCHAR, day::VARCHAR,"
+                + " tm::VARCHAR, u::VARCHAR, hex(blob), d9::VARCHAR, d18::VARCHAR, d38::VARCHAR, tags::VARCHAR, attrs::VARCHAR,"
+                + " pt::VARCHAR, nested::VARCHAR, typeof(ts), typeof(j), typeof(u), typeof(d38), typeof(tm)"
+                + " FROM read_parquet(" + glob("events") + ") ORDER BY i NULLS LAST, tags NULLS LAST");
+        assertThat(got).hasSize(3);
+        assertThat(got.get(0)).containsExactly(true, 7, 1L << 40, 2.5f, -0.125, "héllo", "{\"k\": [1, 2]}",
+                "2026-12-02 10:15:30.123456+00", "2026-12-02", "23:59:58.999999", uuid.toString(), "0001FF", "-1234567.89",
+                "12345678901234.5678", "-1234567890123456789012345678.0123456789", "[x, NULL, z]", "{a=1, b=NULL}",
+                "{'x': 1.5, 'label': ü-ß}", "[{'x': 1.5, 'label': ü-ß}, {'x': NULL, 'label': n}]",
+                "TIMESTAMP WITH TIME ZONE", "JSON", "UUID", "DECIMAL(38,10)", "TIME");
+        assertThat(got.get(2).subList(0, 19)).containsOnlyNulls().hasSize(19);
+        assertThat(got).anySatisfy(r -> assertThat(r.subList(15, 17)).containsExactly("[]", "{}"));
+
+        Path file = dataFiles("events").get(0);
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            ParquetMetadata footer = reader.getFooter();
+            MessageType schema = footer.getFileMetaData().getSchema();
+            assertThat(schema.getType("ts").getLogicalTypeAnnotation())
+                    .isEqualTo(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
+            assertThat(schema.getType("ts").asPrimitiveType().getPrimitiveTypeName()).isEqualTo(PrimitiveType.PrimitiveTypeName.INT64);
+            assertThat(schema.getType("d9").asPrimitiveType().getPrimitiveTypeName()).isEqualTo(PrimitiveType.PrimitiveTypeName.INT32);
+            assertThat(schema.getType("d18").asPrimitiveType().getPrimitiveTypeName()).isEqualTo(PrimitiveType.PrimitiveTypeName.INT64);
+            assertThat(schema.getType("d38").asPrimitiveType().getPrimitiveTypeName())
+                    .isEqualTo(PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
+            assertThat(schema.getType("d38").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.decimalType(10, 38));
+            assertThat(schema.getType("u").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.uuidType());
+            assertThat(schema.getType("j").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.jsonType());
+            assertThat(schema.getType("s").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.stringType());
+            assertThat(schema.getType("tags").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.listType());
+            assertThat(schema.getType("tags").asGroupType().getType(0).getName()).isEqualTo("list");
+            assertThat(schema.getType("attrs").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.mapType());
+            assertThat(schema.getType("attrs").asGroupType().getType(0).getName()).isEqualTo("key_value");
+            assertThat(footer.getBlocks().get(0).getRowCount()).isEqualTo(3);
+            ColumnChunkMetaData l = footer.getBlocks().get(0).getColumns().stream()
+                    .filter(c -> c.getPath().toDotString().equals("l")).findFirst().orElseThrow();
+            Statistics<?> stats = l.getStatistics();
+            assertThat(stats.hasNonNullValue()).isTrue();
+            assertThat(stats.genericGetMin()).isEqualTo(1L << 40);
+            assertThat(stats.getNumNulls()).isEqualTo(2);
+            assertThat(l.getCodec().name()).isEqualTo("ZSTD");
+        }
+    }
+
+    @Test
+    void rowsGoToHiveStylePartitionsAndNullOrMissingValuesToTheDefaultPartition() throws Exception {
+        List<Column> cols = List.of(new Column("id", Scalar.BIGINT), new Column("_kafka_timestamp", Scalar.TIMESTAMP),
+                new Column("region", Scalar.VARCHAR));
+        List<Object[]> rows = List.of(
+                new Object[] {1L, Instant.parse("2026-12-01T23:59:59Z"), "eu/west"},
+                new Object[] {2L, Instant.parse("2026-12-02T00:00:00Z"), "eu/west"},
+                new Object[] {3L, null, "us:east"},
+                new Object[] {4L, Instant.parse("2026-12-02T05:00:00Z"), null});
+        ParquetSinkConfig c = config(List.of(new PartitionField("_kafka_timestamp", Transform.DAY),
+                new PartitionField("region", Transform.IDENTITY), new PartitionField("missing", Transform.IDENTITY)),
+                ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(TableRows.of("events", cols, rows)), at(p0, 4)));
+            sink.flush();
+        }
+        List<String> dirs = dataFiles("events").stream().map(f -> dir.resolve("events").relativize(f.getParent()).toString())
+                .sorted().toList();
+        assertThat(dirs).containsExactly(
+                "_kafka_timestamp_day=2026-12-01/region=eu%2Fwest/missing=__HIVE_DEFAULT_PARTITION__",
+                "_kafka_timestamp_day=2026-12-02/region=__HIVE_DEFAULT_PARTITION__/missing=__HIVE_DEFAULT_PARTITION__",
+                "_kafka_timestamp_day=2026-12-02/region=eu%2Fwest/missing=__HIVE_DEFAULT_PARTITION__",
+                "_kafka_timestamp_day=__HIVE_DEFAULT_PARTITION__/region=us%3Aeast/missing=__HIVE_DEFAULT_PARTITION__");
+        assertThat(query("SELECT id, _kafka_timestamp_day::VARCHAR, region, missing FROM read_parquet(" + glob("events")
+                + ", hive_partitioning = true) ORDER BY id")).containsExactly(
+                row(1L, "2026-12-01", "eu/west", null),
+                row(2L, "2026-12-02", "eu/west", null),
+                row(3L, null, "us:east", null),
+                row(4L, "2026-12-02", null, null));
+    }
+
+    private static List<Object> row(Object... values) {
+        return java.util.Arrays.asList(values);
+    }
+
+    @Test
+    void filesRollAtTheTargetSizeAndAreCommittedOnlyAtFlush() throws Exception {
+        ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            assertThat(sink.write(new Batch(0, List.of(ids("events", 0, 50_000)), at(p0, 50_000)))).isEqualTo(-1);
+            assertThat(sink.flushDue()).isFalse();
+            assertThat(dataFiles("events")).as("rolled files are in place before the commit").hasSizeGreaterThan(1);
+            try (Ledgers l = Ledgers.read(c)) {
+                assertThat(l.positions()).isEmpty();
+                assertThat(l.committedFiles("events")).isEmpty();
+            }
+            assertThat(sink.columns("events")).contains(ids("events", 0, 1).columns());
+            assertThat(sink.write(new Batch(1, List.of(ids("events", 50_000, 10)), at(p0, 50_010)))).isEqualTo(-1);
+            assertThat(sink.flush()).isEqualTo(1);
+        }
+        List<Path> files = dataFiles("events");
+        assertThat(files).hasSizeGreaterThan(2);
+        for (Path f : files) {
+            assertThat(Files.size(f)).isLessThan(4 * 64 * 1024);
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id), max(id) FROM read_parquet(" + glob("events") + ")"))
+                .containsExactly(row(50_010L, 50_010L, 50_009L));
+        try (Ledgers l = Ledgers.read(c)) {
+            assertThat(l.committedFiles("events")).hasSize(files.size());
+            assertThat(l.positions()).containsExactly(new StoredPosition(at(p0, 50_010).get(0), "pipe"));
+        }
+    }
+
+    @Test
+    void theCommitIntervalMakesAFlushDue() {
+        try (ParquetSink sink = ParquetSink.open(config(List.of(), 1 << 20, Duration.ZERO), "pipe")) {
+            assertThat(sink.flushDue()).isFalse();
+            sink.write(new Batch(0, List.of(ids("events", 0, 10)), at(p0, 10)));
+            assertThat(sink.flushDue()).isTrue();
+            assertThat(sink.flush()).isEqualTo(0);
+            assertThat(sink.flushDue()).isFalse();
+        }
+    }
+
+    @Test
+    void filesNoCommitListsAreRemovedAtTheNextOpenAndPositionsSurviveARestart() throws Exception {
+        ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(ids("events", 0, 1000)), at(p0, 1000)));
+            sink.flush();
+        }
+        List<Path> committed = dataFiles("events");
+        // a writer that dies after its files rolled into place, before its commit (no close: as kill -9 leaves it)
+        ParquetSink crashed = ParquetSink.open(c, "pipe");
+        crashed.write(new Batch(0, List.of(ids("events", 1000, 50_000)), at(p0, 51_000)));
+        assertThat(dataFiles("events")).hasSizeGreaterThan(committed.size());
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            assertThat(dataFiles("events")).containsExactlyElementsOf(committed);
+            assertThat(sink.positions()).containsExactly(new StoredPosition(at(p0, 1000).get(0), "pipe"));
+            assertThat(sink.columns("events")).contains(ids("events", 0, 1).columns());
+        }
+        assertThat(query("SELECT count(*) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(1000L));
+    }
+
+    @Test
+    void theWriterOpenedSecondFencesTheFirstWhoseFilesAreRemoved() throws Exception {
+        ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(ids("events", 0, 10)), at(p0, 10)));
+            sink.flush();
+        }
+        try (ParquetSink first = ParquetSink.open(c, "pipe")) {
+            first.write(new Batch(0, List.of(ids("events", 10, 30_000)), at(p0, 30_010)));
+            try (ParquetSink second = ParquetSink.open(c, "other-pipe")) {
+                assertThat(second.positions()).containsExactly(new StoredPosition(at(p0, 10).get(0), "pipe"));
+                assertThatThrownBy(first::flush).isInstanceOf(FencedException.class)
+                        .hasMessageContaining("pipeline pipe")
+                        .hasMessageContaining("lost table events")
+                        .hasMessageContaining("ledger entry 2")
+                        .hasMessageContaining("of pipeline other-pipe took it with a claim at")
+                        .hasMessageContaining("data files were removed");
+                assertThat(query("SELECT count(*) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(10L));
+                second.write(new Batch(0, List.of(ids("events", 10, 5)), at(p0, 15)));
+                assertThat(second.flush()).isEqualTo(0);
+            }
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("events") + ")"))
+                .containsExactly(row(15L, 15L));
+        try (Ledgers l = Ledgers.read(c)) {
+            assertThat(l.positions()).containsExactly(new StoredPosition(at(p0, 15).get(0), "other-pipe"));
+        }
+    }
+
+    @Test
+    void storedPositionsReplaceThoseOfTheirPartitionsOnly() {
+        ParquetSinkConfig c = config();
+        TopicPartition p1 = new TopicPartition("events", 1);
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(ids("events", 0, 10)),
+                    List.of(at(p0, 10).get(0), new TablePosition("events", p1, 5, Optional.of("topic-id-1")))));
+            sink.flush();
+            sink.storePositions(List.of(new TablePosition("events", p1, 2, Optional.empty())));
+        }
+        ParquetSinkProvider provider = new ParquetSinkProvider();
+        assertThat(provider.readPositions(c, "pipe")).containsExactlyInAnyOrder(
+                new StoredPosition(at(p0, 10).get(0), "pipe"),
+                new StoredPosition(new TablePosition("events", p1, 2, Optional.of("topic-id-1")), "pipe"));
+        assertThat(provider.readColumns(c, "events")).contains(ids("events", 0, 1).columns());
+        assertThat(provider.readColumns(c, "nope")).isEmpty();
+    }
+
+    @Test
+    void aTableWithOnlyPositionsGetsAnEntryAndNoColumns() {
+        ParquetSinkConfig c = config();
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(), at(p0, 7)));
+            assertThat(sink.flush()).isEqualTo(0);
+        }
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            assertThat(sink.positions()).containsExactly(new StoredPosition(at(p0, 7).get(0), "pipe"));
+            assertThat(sink.columns("events")).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnwritablePathFailsAtOpenNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        ParquetSinkConfig c = new ParquetSinkConfig(new StoreLocation.Local(file), "{topic}", List.of(), 1 << 20,
+                Duration.ofHours(1), Compression.ZSTD, false, Optional.empty());
+        assertThatThrownBy(() -> ParquetSink.open(c, "pipe")).hasMessageContaining(file.toString())
+                .hasMessageContaining("not a directory");
+    }
+}
