@@ -18,29 +18,55 @@ import java.util.concurrent.TimeUnit;
  * lands at a random point of the work still left. Delays adapt when kills keep landing before the first commit or
  * after the end. The seed is printed and replays the same draws with {@code -Dsluice.killLoop.seed=N}.
  */
-final class KillLoop {
+public final class KillLoop {
     static final String SEED_PROPERTY = "sluice.killLoop.seed";
 
     /** What happened: the seed (to replay), the kills, and the table's row count after each kill. */
-    record Outcome(long seed, int kills, List<Long> countsAfterKills) {}
+    public record Outcome(long seed, int kills, List<Long> countsAfterKills) {}
+
+    /** How the loop reads the sink: its row count (0 before the first commit), and how to start over from an empty sink. */
+    public interface Target {
+        long count() throws Exception;
+
+        void reset() throws Exception;
+    }
 
     private KillLoop() {}
 
+    /** The loop over a DuckDB file's table. */
     static Outcome run(Path dir, Path manifest, Path db, String table, long records) throws Exception {
+        return run(dir, manifest, Map.of(), records, new Target() {
+            @Override
+            public long count() {
+                return Files.exists(db) ? tableCount(db, table) : 0L;
+            }
+
+            @Override
+            public void reset() throws Exception {
+                KillLoop.reset(dir, db);
+            }
+        });
+    }
+
+    /**
+     * Kills and reruns {@code sluice run manifest} (in {@code dir}, with {@code env}) until a run completes, reading the
+     * sink through {@code target}; {@code records} is what a complete run loads.
+     */
+    public static Outcome run(Path dir, Path manifest, Map<String, String> env, long records, Target target) throws Exception {
         long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
         System.out.printf("crash test: seed=%d (replay the same delays with -D%s=%d)%n", seed, SEED_PROPERTY, seed);
         Random random = new Random(seed);
 
         long startupMillis = timed(() -> {
-            Sluice.Result plan = Sluice.run(dir, Map.of(), "plan", manifest.toString());
+            Sluice.Result plan = Sluice.run(dir, env, "plan", manifest.toString());
             assertThat(plan.exit()).as("plan: " + plan).isZero();
         });
         long fullMillis = timed(() -> {
-            Sluice.Result probe = Sluice.run(dir, Map.of(), "run", manifest.toString());
+            Sluice.Result probe = Sluice.run(dir, env, "run", manifest.toString());
             assertThat(probe.exit()).as("uninterrupted probe run: " + probe).isZero();
         });
-        assertThat(tableCount(db, table)).as("the probe run loads everything").isEqualTo(records);
-        reset(dir, db);
+        assertThat(target.count()).as("the probe run loads everything").isEqualTo(records);
+        target.reset();
         long workMillis = Math.max(200, fullMillis - startupMillis);
         System.out.printf("crash test: seed=%d, start-up %d ms, uninterrupted run %d ms%n", seed, startupMillis, fullMillis);
 
@@ -58,13 +84,13 @@ final class KillLoop {
             boolean killThisOne = kills < 10 && midRunKills < 3;
             double left = (double) (records - rows) / records;
             long delay = startupMillis + extraStartup + (long) ((low + 0.8 * random.nextDouble()) * workMillis * left);
-            Process p = Sluice.builder(dir, Map.of(), "run", manifest.toString()).redirectErrorStream(true).redirectOutput(log).start();
+            Process p = Sluice.builder(dir, env, "run", manifest.toString()).redirectErrorStream(true).redirectOutput(log).start();
             if (killThisOne && !p.waitFor(delay, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly(); // SIGKILL on Unix: no shutdown hooks, no flush
                 assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("killed process ended").isTrue();
                 kills++;
                 long before = rows;
-                rows = Files.exists(db) ? tableCount(db, table) : 0L;
+                rows = target.count();
                 countsAfterKills.add(rows);
                 history.add("kill after " + delay + " ms: " + rows + " rows");
                 if (rows > 0 && rows < records) {
@@ -75,7 +101,7 @@ final class KillLoop {
                     extraStartup += workMillis / 10;
                 } else if (rows == records && midRunKills == 0) {
                     // the run outpaced the kill: start over from an empty warehouse, killing earlier
-                    reset(dir, db);
+                    target.reset();
                     rows = 0;
                     low = Math.max(0.0, low - 0.05);
                     workMillis = Math.max(200, workMillis * 2 / 3);
@@ -87,7 +113,7 @@ final class KillLoop {
             if (killThisOne && midRunKills == 0) {
                 // finished before the kill was due: start over from an empty warehouse with shorter delays
                 history.add("finished within " + delay + " ms");
-                reset(dir, db);
+                target.reset();
                 rows = 0;
                 workMillis = Math.max(200, workMillis * 2 / 3);
                 extraStartup = 0;
