@@ -298,8 +298,8 @@ final class ParquetSink implements Sink {
     private FencedException fenced(TableState t, long seq) {
         List<DataFile> mine = new ArrayList<>(t.finished);
         discard(t);
-        String other = Ledger.entry(store, t.table, seq).map(e -> "writer " + e.writer() + " of pipeline " + e.pipeline()
-                + " took it with a " + e.kind().name().toLowerCase(Locale.ROOT) + " at " + e.time()).orElse("another writer took it");
+        String other = Ledger.entry(store, t.table, seq).map(e -> "another writer (" + e.writer() + " of pipeline " + e.pipeline()
+                + ") took it with a " + e.kind().name().toLowerCase(Locale.ROOT) + " at " + e.time()).orElse("another writer took it");
         return new FencedException("pipeline " + pipeline + " (writer " + writerId + ") lost table " + t.table + " in "
                 + store.describe(t.table) + ": ledger entry " + seq + " was to be its next commit, but " + other
                 + ". Nothing of this attempt was committed and its " + mine.size() + " data files were removed;"

@@ -15,10 +15,6 @@ import java.util.stream.Stream;
  * {@code read_parquet} over every {@code .parquet} file of the table's directory (Hive partitions, columns united by
  * name), not through the sink's ledger.
  */
-// Not run yet: 15 of its 18 cases passed on the contract branch; the kill -9 loop, the bounded race and the continuous
-// fencing case failed before the run loop flushed interval-committing sinks while batches keep coming (fixed since, not yet
-// rerun here), and the bounded race asserts DuckDB's wording. Enabled once all 18 pass (issue 10).
-@org.junit.jupiter.api.Disabled("Parquet contract: 3 of 18 cases open, see the comment above")
 class ParquetContractIT extends SinkContract {
     @Override
     protected String sinkBlock(Path work) {

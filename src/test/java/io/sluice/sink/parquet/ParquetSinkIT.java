@@ -297,7 +297,7 @@ class ParquetSinkIT {
                         .hasMessageContaining("pipeline pipe")
                         .hasMessageContaining("lost table events")
                         .hasMessageContaining("ledger entry 2")
-                        .hasMessageContaining("of pipeline other-pipe took it with a claim at")
+                        .hasMessageContaining("another writer (").hasMessageContaining(" of pipeline other-pipe) took it with a claim at")
                         .hasMessageContaining("data files were removed");
                 assertThat(query("SELECT count(*) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(10L));
                 second.write(new Batch(0, List.of(ids("events", 10, 5)), at(p0, 15)));
