@@ -51,7 +51,8 @@ final class OffsetsCommand {
                     List<TopicPartition> live = source.planner().partitions();
                     TreeSet<TopicPartition> parts = new TreeSet<>(ORDER);
                     parts.addAll(live);
-                    parts.addAll(stored.keySet());
+                    // a sink shared with other pipelines holds their positions too: show only the topics this one reads
+                    stored.keySet().stream().filter(tp -> p.source().topics().matches(tp.topic())).forEach(parts::add);
                     Map<TopicPartition, Long> end = live.isEmpty() ? Map.of() : source.metadata().endOffsets(live);
                     for (TopicPartition tp : parts) {
                         Map<String, Object> row = new LinkedHashMap<>();

@@ -89,6 +89,24 @@ class PositionsIT {
     }
 
     @Test
+    void offsetsShowListsOnlyTheTopicsOfItsPipelineWhenPipelinesShareASink() throws Exception {
+        String mine = Sluice.unique("mine").replace('-', '_');
+        String theirs = Sluice.unique("theirs").replace('-', '_');
+        TestBroker.createTopic(mine, 1);
+        TestBroker.createTopic(theirs, 2);
+        TestBroker.produceJson(mine, 1, 10, i -> "{\"i\":" + i + "}");
+        TestBroker.produceJson(theirs, 2, 10, i -> "{\"i\":" + i + "}");
+        Path a = Sluice.manifest(dir, Manifests.duckdb("a", "topics: [" + mine + "]", "{}", "{topic}"));
+        Path b = dir.resolve("b.yaml");
+        java.nio.file.Files.writeString(b, Manifests.duckdb("b", "topics: [" + theirs + "]", "{}", "{topic}"));
+        assertThat(sluice("run", a.toString()).exit()).isZero();
+        assertThat(sluice("run", b.toString()).exit()).isZero();
+        Sluice.Result show = sluice("offsets", "show", a.toString(), "--format", "json");
+        assertThat(show.exit()).as(show.toString()).isZero();
+        assertThat(show.stdout()).contains(mine).doesNotContain(theirs);
+    }
+
+    @Test
     void topicsWhoseNamesCollideInOneTableAreRefusedUnlessMergedOnPurpose() {
         String prefix = Sluice.unique("clash").replace('-', '_');
         TestBroker.createTopic(prefix + ".orders-v1", 1);

@@ -93,13 +93,33 @@ public final class TestBroker {
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }
 
-    /** Sends {@code count} JSON records round-robin over {@code partitions} partitions, keyed "k{i}". */
+    /**
+     * Sends {@code count} JSON records round-robin over {@code partitions} partitions, keyed "k{i}", and fails unless the
+     * broker acknowledged every one of them.
+     *
+     * <p>Not idempotent, one request in flight per partition: right after a topic is created the broker may answer
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer can then get stuck in OUT_OF_ORDER_SEQUENCE_NUMBER retries until
+     * its delivery timeout drops a batch; retried one at a time, records keep their order and nothing is dropped.
+     */
     public static void produceJson(String topic, int partitions, int count, java.util.function.IntFunction<String> value) {
-        try (KafkaProducer<String, String> p = producer(Map.of())) {
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger acked = new java.util.concurrent.atomic.AtomicInteger();
+        try (KafkaProducer<String, String> p = producer(Map.of("enable.idempotence", false, "acks", "all",
+                "max.in.flight.requests.per.connection", 1))) {
             for (int i = 0; i < count; i++) {
-                p.send(new ProducerRecord<>(topic, i % partitions, "k" + i, value.apply(i)));
+                p.send(new ProducerRecord<>(topic, i % partitions, "k" + i, value.apply(i)), (md, e) -> {
+                    if (e != null) {
+                        failed.compareAndSet(null, e);
+                    } else {
+                        acked.incrementAndGet();
+                    }
+                });
             }
             p.flush();
+        }
+        if (failed.get() != null || acked.get() != count) {
+            throw new IllegalStateException("the test producer could not write " + count + " records to " + topic + ": "
+                    + acked.get() + " acknowledged", failed.get());
         }
     }
 }

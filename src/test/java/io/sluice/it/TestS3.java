@@ -129,6 +129,10 @@ public final class TestS3 implements AutoCloseable {
 
     /** Creates {@code name}; use a name unique to the test. */
     public synchronized void createBucket(String name) {
+        client().createBucket(b -> b.bucket(name));
+    }
+
+    private S3Client client() {
         if (client == null) {
             client = S3Client.builder()
                     .endpointOverride(endpoint())
@@ -140,7 +144,43 @@ public final class TestS3 implements AutoCloseable {
                     .httpClientBuilder(ApacheHttpClient.builder())
                     .build();
         }
-        client.createBucket(b -> b.bucket(name));
+        return client;
+    }
+
+    /**
+     * Copies every object under {@code prefix} of {@code bucket} through the S3 API into {@code target} (replaced), keeping
+     * the key's path below the prefix; returns how many objects it copied.
+     */
+    public synchronized int download(String bucket, String prefix, Path target) {
+        S3Client c = client();
+        try {
+            if (Files.exists(target)) {
+                try (Stream<Path> files = Files.walk(target)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            int n = 0;
+            String from = prefix.endsWith("/") ? prefix : prefix + "/";
+            for (var o : c.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(from)).contents()) {
+                Path to = target.resolve(o.key().substring(from.length()));
+                Files.createDirectories(to.getParent());
+                Files.write(to, c.getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asByteArray());
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes every object under {@code prefix} of {@code bucket}. */
+    public synchronized void deletePrefix(String bucket, String prefix) {
+        S3Client c = client();
+        for (var o : c.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+            c.deleteObject(b -> b.bucket(bucket).key(o.key()));
+        }
     }
 
     /** What S3Proxy printed so far, for failure messages. */
