@@ -2,6 +2,7 @@ package io.sluice.sink.duckdb;
 
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
+import io.sluice.sink.JdbcResults;
 import io.sluice.sink.Queries;
 import io.sluice.sink.QueryResult;
 import java.nio.file.Files;
@@ -9,11 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -60,28 +58,8 @@ final class DuckDbQueries implements Queries {
 
     @Override
     public QueryResult run(String sql) {
-        // prepared, not Statement.execute: DuckDB's JDBC then reports the real error instead of "unsuccessful pending query"
-        try (java.sql.PreparedStatement st = conn.prepareStatement(sql)) {
-            if (!st.execute()) {
-                return new QueryResult(List.of(), List.of());
-            }
-            try (ResultSet rs = st.getResultSet()) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<String> columns = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    columns.add(md.getColumnLabel(i));
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        Object v = rs.getObject(i);
-                        row.add(v == null || v instanceof Number || v instanceof Boolean ? v : rs.getString(i));
-                    }
-                    rows.add(row);
-                }
-                return new QueryResult(columns, rows);
-            }
+        try {
+            return JdbcResults.run(conn, sql);
         } catch (SQLException e) {
             // DuckDB's own words about the user's SQL, with its "LINE 1: ... ^" pointer
             String msg = e.getMessage() == null ? "" : e.getMessage().strip();

@@ -1,7 +1,6 @@
 package io.sluice.sink.duckdb;
 
-import io.sluice.schema.Names;
-import io.sluice.sink.SinkConfig;
+import io.sluice.sink.TableSinkConfig;
 import java.nio.file.Path;
 
 /**
@@ -19,7 +18,7 @@ import java.nio.file.Path;
  *                      anyway, and more threads only add CPU to commits on a machine the broker shares
  */
 record DuckDbSinkConfig(Path path, String schema, String tableTemplate, String checkpointThreshold, String memoryLimit,
-        boolean mergeTopics, int commitRows, java.time.Duration commitInterval, int threads) implements SinkConfig {
+        boolean mergeTopics, int commitRows, java.time.Duration commitInterval, int threads) implements TableSinkConfig {
     static final int DEFAULT_COMMIT_ROWS = 250_000;
     static final int DEFAULT_COMMIT_INTERVAL_MS = 2_000;
 
@@ -32,16 +31,6 @@ record DuckDbSinkConfig(Path path, String schema, String tableTemplate, String c
     DuckDbSinkConfig(Path path, String schema, String tableTemplate, String checkpointThreshold, String memoryLimit,
             boolean mergeTopics) {
         this(path, schema, tableTemplate, checkpointThreshold, memoryLimit, mergeTopics, 1, java.time.Duration.ZERO, 1);
-    }
-
-    @Override
-    public String targetFor(String topic) {
-        return tableTemplate.replace("{topic}", Names.safeIdentifier(topic));
-    }
-
-    @Override
-    public boolean targetPerTopic() {
-        return tableTemplate.contains("{topic}") && !mergeTopics;
     }
 
     @Override

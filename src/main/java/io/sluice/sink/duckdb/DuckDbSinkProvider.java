@@ -6,12 +6,11 @@ import io.sluice.sink.SinkConfig;
 import io.sluice.sink.SinkProvider;
 import java.nio.file.Path;
 import io.sluice.sink.StoredPosition;
-import java.util.regex.Matcher;
+import io.sluice.sink.TableSinkConfig;
 import java.util.regex.Pattern;
 
 /** {@code type: duckdb}: an embedded DuckDB file; rows and offsets commit in one DuckDB transaction. */
 public final class DuckDbSinkProvider implements SinkProvider {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Pattern SIZE = Pattern.compile("[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", Pattern.CASE_INSENSITIVE);
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -27,17 +26,7 @@ public final class DuckDbSinkProvider implements SinkProvider {
         if (!IDENT.matcher(schema).matches()) {
             node.error("schema", "\"" + schema + "\" is not a valid schema name (allowed: letters, digits, _; not starting with a digit)");
         }
-        String table = node.string("table", "{topic}");
-        Matcher m = PLACEHOLDER.matcher(table);
-        while (m.find()) {
-            if (!m.group(1).equals("topic")) {
-                node.error("table", "\"" + table + "\" uses unknown placeholder " + m.group(1) + " (known: topic)");
-            }
-        }
-        String probe = table.replace("{topic}", "t");
-        if (!probe.contains("{") && !IDENT.matcher(probe).matches()) {
-            node.error("table", "\"" + table + "\" is not a valid table name (allowed: letters, digits, _ and {topic})");
-        }
+        String table = TableSinkConfig.parseTable(node, IDENT, "table name", "letters, digits, _ and {topic}");
         String checkpoint = size(node, "checkpoint_threshold", "1GB");
         String memory = size(node, "memory_limit", "2GB");
         boolean merge = node.bool("merge_topics", false);

@@ -2,12 +2,11 @@ package io.sluice.sink.parquet;
 
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
+import io.sluice.sink.JdbcResults;
 import io.sluice.sink.Queries;
 import io.sluice.sink.QueryResult;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -88,27 +87,8 @@ final class ParquetQueries implements Queries {
 
     @Override
     public QueryResult run(String sql) {
-        try (java.sql.PreparedStatement st = conn.prepareStatement(sql)) {
-            if (!st.execute()) {
-                return new QueryResult(List.of(), List.of());
-            }
-            try (ResultSet rs = st.getResultSet()) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<String> columns = new ArrayList<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    columns.add(md.getColumnLabel(i));
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>(columns.size());
-                    for (int i = 1; i <= columns.size(); i++) {
-                        Object v = rs.getObject(i);
-                        row.add(v == null || v instanceof Number || v instanceof Boolean ? v : rs.getString(i));
-                    }
-                    rows.add(row);
-                }
-                return new QueryResult(columns, rows);
-            }
+        try {
+            return JdbcResults.run(conn, sql);
         } catch (SQLException e) {
             String msg = e.getMessage() == null ? "" : e.getMessage().strip();
             throw new SluiceException(Stage.QUERY, "query failed on the Parquet files under " + location + ": " + msg);

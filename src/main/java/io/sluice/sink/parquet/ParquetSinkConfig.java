@@ -1,7 +1,6 @@
 package io.sluice.sink.parquet;
 
-import io.sluice.schema.Names;
-import io.sluice.sink.SinkConfig;
+import io.sluice.sink.TableSinkConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +21,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  */
 record ParquetSinkConfig(StoreLocation path, String tableTemplate, List<PartitionField> partitionBy, long targetFileSize,
         Duration commitInterval, Compression compression, boolean mergeTopics, Optional<S3Settings> s3Settings)
-        implements SinkConfig {
+        implements TableSinkConfig {
     static final long DEFAULT_TARGET_FILE_SIZE = 128L << 20;
     static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(60);
 
@@ -53,16 +52,6 @@ record ParquetSinkConfig(StoreLocation path, String tableTemplate, List<Partitio
 
     boolean s3() {
         return path instanceof StoreLocation.S3;
-    }
-
-    @Override
-    public String targetFor(String topic) {
-        return tableTemplate.replace("{topic}", Names.safeIdentifier(topic));
-    }
-
-    @Override
-    public boolean targetPerTopic() {
-        return tableTemplate.contains("{topic}") && !mergeTopics;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.sluice.sink.SinkCapabilities;
 import io.sluice.sink.SinkConfig;
 import io.sluice.sink.SinkProvider;
 import io.sluice.sink.StoredPosition;
+import io.sluice.sink.TableSinkConfig;
 import io.sluice.sink.parquet.ParquetSinkConfig.Compression;
 import io.sluice.sink.parquet.ParquetSinkConfig.PartitionField;
 import io.sluice.sink.parquet.ParquetSinkConfig.Transform;
@@ -29,7 +30,6 @@ import io.sluice.storage.StoreLocation;
  * that another one has replaced.
  */
 public final class ParquetSinkProvider implements SinkProvider {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?",
             Pattern.CASE_INSENSITIVE);
@@ -56,18 +56,8 @@ public final class ParquetSinkProvider implements SinkProvider {
         if (node.requiredString("path", "a local directory or s3://bucket/prefix").isPresent()) {
             path = node.parsed("path", StoreLocation::parse).orElse(path);
         }
-        String table = node.string("table", "{topic}");
-        Matcher m = PLACEHOLDER.matcher(table);
-        while (m.find()) {
-            if (!m.group(1).equals("topic")) {
-                node.error("table", "\"" + table + "\" uses unknown placeholder " + m.group(1) + " (known: topic)");
-            }
-        }
-        String probe = table.replace("{topic}", "t");
-        if (!probe.contains("{") && !TABLE.matcher(probe).matches()) {
-            node.error("table", "\"" + table + "\" is not a valid table directory name (allowed: letters, digits, _, -, ."
-                    + " and {topic}; not starting with _, - or .)");
-        }
+        String table = TableSinkConfig.parseTable(node, TABLE, "table directory name",
+                "letters, digits, _, -, . and {topic}; not starting with _, - or .");
         List<PartitionField> partitions = new ArrayList<>();
         java.util.Set<String> dirs = new java.util.HashSet<>();
         for (ConfigNode p : node.mappingList("partition_by")) {

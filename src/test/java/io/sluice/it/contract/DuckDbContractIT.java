@@ -1,14 +1,12 @@
 package io.sluice.it.contract;
 
-import io.sluice.schema.Column;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /** The sink contract for {@code type: duckdb}, read back by a separate in-memory DuckDB that attaches the file read-only. */
-class DuckDbContractIT extends SinkContract {
+class DuckDbContractIT extends DuckDbReadContract {
     @Override
     protected String sinkBlock(Path work) {
         // commits every 20,000 rows or 300 ms, so kills land between commits of a 240,000-record run
@@ -25,7 +23,8 @@ class DuckDbContractIT extends SinkContract {
     }
 
     /** The table through a read-only ATTACH, or null when the file or the table does not exist yet. */
-    private static DuckDbReader reader(Path work, String table) {
+    @Override
+    protected DuckDbReader reader(Path work, String table) {
         if (!Files.exists(db(work))) {
             return null;
         }
@@ -33,30 +32,6 @@ class DuckDbContractIT extends SinkContract {
         boolean exists = new DuckDbReader(attach, "duckdb_tables()")
                 .scalar("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'w' AND schema_name = 'main' AND table_name = '" + table + "'") > 0;
         return exists ? new DuckDbReader(attach, "w.main.\"" + table + "\"") : null;
-    }
-
-    @Override
-    protected List<Column> columns(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? List.of() : r.columns();
-    }
-
-    @Override
-    protected List<Map<String, String>> rows(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? List.of() : r.rows();
-    }
-
-    @Override
-    protected long count(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? 0 : r.count();
-    }
-
-    @Override
-    protected long distinctPositions(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? 0 : r.distinctPositions();
     }
 
     @Override

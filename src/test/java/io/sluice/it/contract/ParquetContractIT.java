@@ -1,13 +1,11 @@
 package io.sluice.it.contract;
 
-import io.sluice.schema.Column;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -15,7 +13,7 @@ import java.util.stream.Stream;
  * {@code read_parquet} over every {@code .parquet} file of the table's directory (Hive partitions, columns united by
  * name), not through the sink's ledger.
  */
-class ParquetContractIT extends SinkContract {
+class ParquetContractIT extends DuckDbReadContract {
     @Override
     protected String sinkBlock(Path work) {
         return "sink: {type: parquet, path: lake, table: \"{topic}\", commit_interval_ms: 300}";
@@ -26,7 +24,8 @@ class ParquetContractIT extends SinkContract {
         return work.resolve("lake").resolve(table);
     }
 
-    private DuckDbReader reader(Path work, String table) {
+    @Override
+    protected DuckDbReader reader(Path work, String table) {
         Path dir = tableDir(work, table);
         if (!Files.isDirectory(dir)) {
             return null;
@@ -40,30 +39,6 @@ class ParquetContractIT extends SinkContract {
         }
         String glob = dir.toAbsolutePath().toString().replace("'", "''") + "/**/*.parquet";
         return new DuckDbReader(List.of(), "read_parquet('" + glob + "', hive_partitioning = true, union_by_name = true)");
-    }
-
-    @Override
-    protected List<Column> columns(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? List.of() : r.columns();
-    }
-
-    @Override
-    protected List<Map<String, String>> rows(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? List.of() : r.rows();
-    }
-
-    @Override
-    protected long count(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? 0 : r.count();
-    }
-
-    @Override
-    protected long distinctPositions(Path work, String table) {
-        DuckDbReader r = reader(work, table);
-        return r == null ? 0 : r.distinctPositions();
     }
 
     @Override
