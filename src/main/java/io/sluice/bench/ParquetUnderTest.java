@@ -9,7 +9,7 @@ import java.sql.SQLException;
 
 /**
  * The Parquet sink writing to a local directory, one table per topic ({@code table: "{topic}"}), so the files of
- * this run are {@code <dir>/<topic>/**}{@code /*.parquet}. DuckDB (in memory) counts them after the run, Hive
+ * this run are {@code <dir>/<table>/**}{@code /*.parquet}, the table being the topic's name made safe as the sink makes it. DuckDB (in memory) counts them after the run, Hive
  * partition directories and added columns included.
  *
  * <p>Where the files go is in {@link #locationSection()} and {@link #filesToCount()} alone. The planned S3 variant
@@ -44,7 +44,7 @@ final class ParquetUnderTest implements SinkUnderTest {
 
     /** The directory that holds this run's table, as DuckDB's glob sees it. */
     private Path filesToCount() {
-        return dir.resolve(topic);
+        return dir.resolve(io.sluice.schema.Names.safeIdentifier(topic));
     }
 
     private static String entries(Path dir) {

@@ -44,4 +44,17 @@ final class BatchBuilder {
     Map<String, TableBatch> tables() {
         return tables;
     }
+
+    /**
+     * What the summary needs of this batch once it is durable. Kept instead of the builder while a sink that commits at
+     * an interval holds the batch: the builder's rows would otherwise stay reachable until then.
+     */
+    Counts counts() {
+        Map<String, Long> perTable = new LinkedHashMap<>();
+        tables.forEach((t, tb) -> perTable.put(t, (long) tb.size()));
+        return new Counts(records, skipped, Map.copyOf(perTable));
+    }
+
+    /** A batch's record counts: read, skipped, and rows per table. */
+    record Counts(long records, long skipped, Map<String, Long> perTable) {}
 }

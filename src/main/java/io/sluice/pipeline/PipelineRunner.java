@@ -143,7 +143,7 @@ public final class PipelineRunner {
                         }
                         Map<String, List<SchemaChange>> changes = new HashMap<>();
                         List<TableRows> rows = evolve.apply(batch, changes);
-                        committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch, next));
+                        committer.submit(new Batch(sequence++, rows, positions(next), changes), new Committed(batch.counts(), next));
                         committed.putAll(next);
                     } else if (committer.flushDue()) {
                         completed(committer.await(), totals, planned, reader, started);
@@ -246,7 +246,7 @@ public final class PipelineRunner {
     }
 
     /** A batch handed to the committer, remembered until its commit completes. */
-    private record Committed(BatchBuilder batch, Map<TopicPartition, Long> next) {}
+    private record Committed(BatchBuilder.Counts batch, Map<TopicPartition, Long> next) {}
 
     /** Counts batches that became durable; summaries, progress and the Kafka offset mirror follow only these. */
     private void completed(List<Committed> durable, Totals totals, long planned, PartitionReader reader, long started) {

@@ -12,12 +12,12 @@ final class Totals {
     long committedSpan;
     final Map<String, Long> perTable = new TreeMap<>();
 
-    void add(BatchBuilder b) {
+    void add(BatchBuilder.Counts b) {
         read += b.records();
         skipped += b.skipped();
         written += b.records() - b.skipped();
         batches++;
-        b.tables().forEach((t, tb) -> perTable.merge(t, (long) tb.size(), Long::sum));
+        b.perTable().forEach((t, n) -> perTable.merge(t, n, Long::sum));
     }
 
     RunProgress inFlight(String name, BatchBuilder b, long planned, long covered, long started) {

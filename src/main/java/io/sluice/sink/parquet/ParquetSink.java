@@ -47,6 +47,8 @@ final class ParquetSink implements Sink {
     private final String writer8 = writerId.substring(0, 8);
     private final Partitioner partitioner;
     private final Path staging;
+    /** Bytes the open files of every table may hold in memory together before the largest is finished early. */
+    private final long bufferBudget;
     /** By lower-case table name. */
     private final Map<String, TableState> tables = new LinkedHashMap<>();
     private long written = -1;
@@ -85,8 +87,9 @@ final class ParquetSink implements Sink {
         }
     }
 
-    private ParquetSink(ParquetSinkConfig config, String pipeline, ObjectStore store, Clock clock) {
+    private ParquetSink(ParquetSinkConfig config, String pipeline, ObjectStore store, Clock clock, long bufferBudget) {
         this.config = config;
+        this.bufferBudget = bufferBudget;
         this.pipeline = pipeline;
         this.store = store;
         this.clock = clock;
@@ -95,10 +98,22 @@ final class ParquetSink implements Sink {
     }
 
     static ParquetSink open(ParquetSinkConfig config, String pipeline) {
+        return open(config, pipeline, defaultBufferBudget());
+    }
+
+    /**
+     * A quarter of the heap, at least 32 MB: each open file buffers a row group of up to 128 MB, and rows spread over many
+     * partitions (an hourly partition over a week's backlog) keep many files open at once.
+     */
+    static long defaultBufferBudget() {
+        return Math.max(32L << 20, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    static ParquetSink open(ParquetSinkConfig config, String pipeline, long bufferBudget) {
         ObjectStore store = Stores.open(config);
         try {
             store.check();
-            ParquetSink sink = new ParquetSink(config, pipeline, store, Clock.systemUTC());
+            ParquetSink sink = new ParquetSink(config, pipeline, store, Clock.systemUTC(), bufferBudget);
             sink.claimAll();
             return sink;
         } catch (RuntimeException e) {
@@ -190,6 +205,7 @@ final class ParquetSink implements Sink {
                 append(state(rows.table()), rows);
             }
         }
+        keepWithinBudget();
         for (TablePosition p : batch.positions()) {
             state(p.table()).pendingPositions.put(p.partition(), p);
         }
@@ -221,6 +237,45 @@ final class ParquetSink implements Sink {
                 files[d] = null;
             }
         }
+    }
+
+    /**
+     * Finishes the open files holding the most memory, largest first, until what they hold together is within the
+     * budget: such a file rolls early, smaller than {@code target_file_size}, and is committed with the rest.
+     */
+    private void keepWithinBudget() {
+        long total = 0;
+        List<Map.Entry<TableState, Map.Entry<String, PartFile>>> open = new ArrayList<>();
+        Map<PartFile, Long> size = new HashMap<>();
+        for (TableState t : tables.values()) {
+            for (Map.Entry<String, PartFile> e : t.open.entrySet()) {
+                long b = e.getValue().buffered();
+                size.put(e.getValue(), b);
+                total += b;
+                open.add(Map.entry(t, e));
+            }
+        }
+        if (total <= bufferBudget) {
+            return;
+        }
+        open.sort((a, b) -> Long.compare(size.get(b.getValue().getValue()), size.get(a.getValue().getValue())));
+        int rolled = 0;
+        for (Map.Entry<TableState, Map.Entry<String, PartFile>> e : open) {
+            if (total <= bufferBudget / 2) {
+                break;
+            }
+            PartFile f = e.getValue().getValue();
+            total -= size.get(f);
+            finish(e.getKey(), f);
+            e.getKey().open.remove(e.getValue().getKey());
+            rolled++;
+        }
+        LOG.debug("finished {} open files early: they held more than {} bytes in memory together", rolled, bufferBudget);
+    }
+
+    /** Bytes the open files hold in memory together (tests). */
+    long buffered() {
+        return tables.values().stream().flatMap(t -> t.open.values().stream()).mapToLong(PartFile::buffered).sum();
     }
 
     private PartFile newFile(TableState t, String dir, List<Column> columns) {

@@ -75,6 +75,18 @@ final class PartFile {
         return false;
     }
 
+    /**
+     * About how many bytes this file holds in memory: its open row group, not yet written to the staging file. Asked once
+     * per batch, not per row (it reads the staging file's size).
+     */
+    long buffered() {
+        try {
+            return Math.max(0, writer.getDataSize() - Files.size(staging));
+        } catch (IOException e) {
+            return writer.getDataSize();
+        }
+    }
+
     /** Writes the footer and closes the file; returns its size in bytes. */
     long finish() {
         try {

@@ -252,6 +252,31 @@ class ParquetSinkIT {
     }
 
     @Test
+    void openFilesOfManyPartitionsStayWithinTheMemoryBudgetAndNothingIsLost() throws Exception {
+        List<Column> cols = List.of(new Column("id", Scalar.BIGINT), new Column("bucket", Scalar.VARCHAR),
+                new Column("payload", Scalar.VARCHAR));
+        ParquetSinkConfig c = config(List.of(new PartitionField("bucket", Transform.IDENTITY)),
+                ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE, Duration.ofHours(1));
+        long budget = 256 << 10;
+        int batches = 5;
+        int perBatch = 10_000;
+        try (ParquetSink sink = ParquetSink.open(c, "pipe", budget)) {
+            for (int b = 0; b < batches; b++) {
+                List<Object[]> rows = new ArrayList<>();
+                for (int i = b * perBatch; i < (b + 1) * perBatch; i++) {
+                    rows.add(new Object[] {(long) i, "b" + (i % 50), UUID.nameUUIDFromBytes(("r" + i).getBytes()).toString()});
+                }
+                sink.write(new Batch(b, List.of(TableRows.of("events", cols, rows)), at(p0, (long) (b + 1) * perBatch)));
+                assertThat(sink.buffered()).as("bytes the open files hold after batch %d", b).isLessThanOrEqualTo(budget);
+            }
+            sink.flush();
+        }
+        assertThat(dataFiles("events").size()).as("files rolled early").isGreaterThan(50);
+        assertThat(query("SELECT count(*), count(DISTINCT id), count(DISTINCT bucket) FROM read_parquet(" + glob("events")
+                + ", hive_partitioning = true)")).containsExactly(row((long) batches * perBatch, (long) batches * perBatch, 50L));
+    }
+
+    @Test
     void theCommitIntervalMakesAFlushDue() {
         try (ParquetSink sink = ParquetSink.open(config(List.of(), 1 << 20, Duration.ZERO), "pipe")) {
             assertThat(sink.flushDue()).isFalse();
