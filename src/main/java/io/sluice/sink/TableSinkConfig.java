@@ -2,6 +2,7 @@ package io.sluice.sink;
 
 import io.sluice.manifest.ConfigNode;
 import io.sluice.schema.Names;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,16 +40,19 @@ public interface TableSinkConfig extends SinkConfig {
      * @param what    what the name becomes, for the message ({@code table name}, {@code table directory name})
      * @param allowed what a name may hold, for the message
      */
-    static String parseTable(ConfigNode node, Pattern validName, String what, String allowed) {
+    static String parseTable(ConfigNode node, Predicate<String> validName, String what, String allowed) {
         String table = node.string("table", TOPIC);
         Matcher m = Pattern.compile("\\{([^}]*)}").matcher(table);
+        boolean unknownPlaceholder = false;
         while (m.find()) {
             if (!m.group(1).equals("topic")) {
                 node.error("table", "\"" + table + "\" uses unknown placeholder " + m.group(1) + " (known: topic)");
+                unknownPlaceholder = true;
             }
         }
+        // every name the template can make must be valid: a stray "{" or "}" does not exempt the rest from the check
         String probe = table.replace(TOPIC, "t");
-        if (!probe.contains("{") && !validName.matcher(probe).matches()) {
+        if (!unknownPlaceholder && !validName.test(probe)) {
             node.error("table", "\"" + table + "\" is not a valid " + what + " (allowed: " + allowed + ")");
         }
         return table;

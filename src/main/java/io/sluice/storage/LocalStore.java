@@ -180,7 +180,18 @@ public final class LocalStore implements ObjectStore {
     }
 
     private Path path(String key) {
-        return root.resolve(Keys.check(key));
+        try {
+            return root.resolve(Keys.check(key));
+        } catch (java.nio.file.InvalidPathException e) {
+            if (!String.valueOf(e.getReason()).contains("unmappable")) {
+                throw new SluiceException(Stage.WRITE, "cannot name a file " + root + "/" + key + ": " + e.getReason(), e);
+            }
+            // Java names files in the locale's charset (sun.jnu.encoding); under LANG=C that is ASCII only
+            String charset = System.getProperty("sun.jnu.encoding", "?");
+            throw new SluiceException(Stage.WRITE, "cannot name a file " + root + "/" + key + ": this JVM names files in "
+                    + charset + " (from the locale: LANG/LC_ALL), which cannot hold some of its characters; run Sluice with"
+                    + " a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (bin/sluice chooses one when the locale is not UTF-8)", e);
+        }
     }
 
     private static boolean isBookkeeping(String key) {

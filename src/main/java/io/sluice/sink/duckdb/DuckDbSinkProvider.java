@@ -26,7 +26,7 @@ public final class DuckDbSinkProvider implements SinkProvider {
         if (!IDENT.matcher(schema).matches()) {
             node.error("schema", "\"" + schema + "\" is not a valid schema name (allowed: letters, digits, _; not starting with a digit)");
         }
-        String table = TableSinkConfig.parseTable(node, IDENT, "table name", "letters, digits, _ and {topic}");
+        String table = TableSinkConfig.parseTable(node, n -> IDENT.matcher(n).matches(), "table name", "letters, digits, _ and {topic}");
         String checkpoint = size(node, "checkpoint_threshold", "1GB");
         String memory = size(node, "memory_limit", "2GB");
         boolean merge = node.bool("merge_topics", false);

@@ -15,6 +15,8 @@ import io.sluice.schema.DataType.Struct;
 import io.sluice.schema.SchemaChange;
 import io.sluice.sink.StoredPosition;
 import io.sluice.sink.TablePosition;
+import io.sluice.sink.parquet.ParquetSinkConfig.PartitionField;
+import io.sluice.sink.parquet.ParquetSinkConfig.Transform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,9 +34,12 @@ import org.apache.kafka.common.TopicPartition;
  * @param kind      {@code commit} (adds files and positions), {@code claim} (a writer taking the table over at open) or
  *                  {@code positions} ({@code offsets reset})
  * @param writer    the random id of the writer that made it; data files carry its first 8 characters
+ * @param partitionBy the partition directories the table's files are in, as {@code partition_by} said when files were
+ *                  first committed; empty while the table has no files (or for entries older than this field)
  */
 record LedgerEntry(int format, long seq, String writer, String pipeline, Instant time, Kind kind, List<DataFile> files,
-        List<StoredPosition> positions, List<Column> columns, List<SchemaChange> changes) {
+        List<StoredPosition> positions, List<Column> columns, List<SchemaChange> changes,
+        Optional<List<PartitionField>> partitionBy) {
     static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,6 +53,7 @@ record LedgerEntry(int format, long seq, String writer, String pipeline, Instant
         positions = List.copyOf(positions);
         columns = List.copyOf(columns);
         changes = List.copyOf(changes);
+        partitionBy = partitionBy.map(List::copyOf);
     }
 
     byte[] toJson() {
@@ -84,6 +90,11 @@ record LedgerEntry(int format, long seq, String writer, String pipeline, Instant
                 co.put("schema_id", c.schemaId());
             }
         }
+        partitionBy.ifPresent(fields -> {
+            ArrayNode pb = o.putArray("partition_by");
+            fields.forEach(f -> pb.addObject().put("column", f.column())
+                    .put("transform", f.transform().name().toLowerCase(Locale.ROOT)));
+        });
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);
         } catch (IOException e) {
@@ -127,9 +138,18 @@ record LedgerEntry(int format, long seq, String writer, String pipeline, Instant
             changes.add(new SchemaChange(SchemaChange.Kind.valueOf(c.path("kind").asText().toUpperCase(Locale.ROOT)),
                     text(c, "column"), text(c, "before"), c.path("after").asText(), c.path("schema_id").asInt(-1)));
         }
+        Optional<List<PartitionField>> partitionBy = Optional.empty();
+        if (o.has("partition_by")) {
+            List<PartitionField> fields = new ArrayList<>();
+            for (JsonNode f : o.path("partition_by")) {
+                fields.add(new PartitionField(f.path("column").asText(),
+                        Transform.valueOf(f.path("transform").asText("identity").toUpperCase(Locale.ROOT))));
+            }
+            partitionBy = Optional.of(fields);
+        }
         return new LedgerEntry(format, o.path("seq").asLong(), o.path("writer").asText(), o.path("pipeline").asText(),
                 Instant.parse(o.path("time").asText()), Kind.valueOf(o.path("kind").asText().toUpperCase(Locale.ROOT)),
-                files, positions, columns, changes);
+                files, positions, columns, changes, partitionBy);
     }
 
     private static Optional<String> text(JsonNode o, String key) {

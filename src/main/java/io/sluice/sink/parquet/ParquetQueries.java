@@ -51,9 +51,8 @@ final class ParquetQueries implements Queries {
                     allowed.add(literal(path));
                     quoted.add(literal(path));
                 }
-                views.append("CREATE VIEW ").append(identifier(e.getKey())).append(" AS SELECT * FROM read_parquet([")
-                        .append(String.join(", ", quoted)).append("], hive_partitioning = true, union_by_name = true")
-                        .append(hiveTypes(config, e.getValue().columns())).append(");\n");
+                List<ParquetSinkConfig.PartitionField> layout = e.getValue().partitionBy().orElse(config.partitionBy());
+                views.append(view(e.getKey(), quoted, layout, e.getValue().columns())).append(";\n");
             }
         }
         Connection conn;
@@ -105,36 +104,50 @@ final class ParquetQueries implements Queries {
     }
 
     /**
-     * The types of identity partition columns, which the files also hold: DuckDB would otherwise guess them from the
-     * directory names (a VARCHAR "42" would become BIGINT, a TIMESTAMP a VARCHAR).
+     * A table's view. Its columns come from the files, identity partition columns included, never from directory
+     * names: those cannot tell an empty string, or a value too long to name a directory, from a null, and a
+     * {@code k=v} folder in sink.path would become a column. Transformed partitions ({@code _kafka_timestamp_day}),
+     * which only the directories hold, are taken from the file's path, as DuckDB's hive_partitioning names and types
+     * them (year BIGINT, month VARCHAR, day DATE, hour VARCHAR; NULL for the default partition).
      */
-    private static String hiveTypes(ParquetSinkConfig config, List<io.sluice.schema.Column> columns) {
-        List<String> types = new ArrayList<>();
-        for (ParquetSinkConfig.PartitionField f : config.partitionBy()) {
-            if (f.transform() != ParquetSinkConfig.Transform.IDENTITY) {
+    private static String view(String table, List<String> files, List<ParquetSinkConfig.PartitionField> layout,
+            List<io.sluice.schema.Column> columns) {
+        List<String> derived = new ArrayList<>();
+        for (ParquetSinkConfig.PartitionField f : layout) {
+            boolean inFiles = columns.stream().anyMatch(c -> c.name().equalsIgnoreCase(f.dirName()));
+            if (f.transform() == ParquetSinkConfig.Transform.IDENTITY || inFiles) {
                 continue;
             }
-            for (io.sluice.schema.Column c : columns) {
-                if (c.name().equalsIgnoreCase(f.column())) {
-                    sqlType(c.type()).ifPresent(t -> types.add(literal(f.dirName()) + ": " + literal(t)));
-                }
-            }
+            String pattern = "/" + regexQuote(Partitioner.dirKey(f)) + "=([^/]*)(?:/[^/]*=[^/]*)*/[^/]*$";
+            String text = "NULLIF(NULLIF(regexp_extract(" + FILE + ", " + literal(pattern) + ", 1), ''), "
+                    + literal(Partitioner.DEFAULT_PARTITION) + ")";
+            String type = switch (f.transform()) {
+                case YEAR -> "BIGINT";
+                case DAY -> "DATE";
+                default -> "VARCHAR";
+            };
+            derived.add("TRY_CAST(" + text + " AS " + type + ") AS " + identifier(f.dirName()));
         }
-        return types.isEmpty() ? "" : ", hive_types = {" + String.join(", ", types) + "}";
+        String read = "read_parquet([" + String.join(", ", files) + "], hive_partitioning = false, union_by_name = true"
+                + (derived.isEmpty() ? "" : ", filename = " + literal(FILE)) + ")";
+        String select = derived.isEmpty() ? "*" : "* EXCLUDE (" + FILE + "), " + String.join(", ", derived);
+        return "CREATE VIEW " + identifier(table) + " AS SELECT " + select + " FROM " + read;
     }
 
-    private static java.util.Optional<String> sqlType(io.sluice.schema.DataType t) {
-        if (t instanceof io.sluice.schema.DataType.Decimal d) {
-            return java.util.Optional.of("DECIMAL(" + d.precision() + ", " + d.scale() + ")");
+    /** The column read_parquet adds for each row's file; {@code _sluice} is a prefix no payload column has. */
+    private static final String FILE = "_sluice_file";
+
+    /** {@code s} matched literally by RE2: ASCII punctuation escaped, everything else as it is. */
+    private static String regexQuote(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80 && !Character.isLetterOrDigit(c) && c != ' ') {
+                b.append('\\');
+            }
+            b.append(c);
         }
-        if (!(t instanceof io.sluice.schema.DataType.Scalar s)) {
-            return java.util.Optional.empty();
-        }
-        return switch (s) {
-            case TIMESTAMP -> java.util.Optional.of("TIMESTAMPTZ");
-            case JSON, BLOB -> java.util.Optional.empty();
-            default -> java.util.Optional.of(s.name());
-        };
+        return b.toString();
     }
 
     private static String literal(String s) {

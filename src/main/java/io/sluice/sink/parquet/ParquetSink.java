@@ -1,5 +1,6 @@
 package io.sluice.sink.parquet;
 
+import io.sluice.pipeline.CheckFailedException;
 import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 import io.sluice.schema.Column;
@@ -13,6 +14,8 @@ import io.sluice.sink.TablePosition;
 import io.sluice.sink.TableRows;
 import io.sluice.sink.parquet.LedgerEntry.DataFile;
 import io.sluice.sink.parquet.LedgerEntry.Kind;
+import io.sluice.sink.parquet.ParquetSinkConfig.PartitionField;
+import io.sluice.sink.parquet.ParquetSinkConfig.Transform;
 import io.sluice.storage.ObjectStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,6 +70,8 @@ final class ParquetSink implements Sink {
         final List<SchemaChange> pendingChanges = new ArrayList<>();
         final Map<String, PartFile> open = new LinkedHashMap<>();
         final List<DataFile> finished = new ArrayList<>();
+        /** The partition directories the table's committed files are in; empty while unknown (no files yet). */
+        Optional<List<PartitionField>> layout = Optional.empty();
         int fileCounter;
 
         TableState(String table, LedgerEntry head) {
@@ -74,6 +79,7 @@ final class ParquetSink implements Sink {
             this.head = head;
             if (head != null) {
                 columns = head.columns();
+                layout = head.partitionBy();
                 head.positions().forEach(p -> positions.put(p.position().partition(), p));
             }
         }
@@ -135,7 +141,7 @@ final class ParquetSink implements Sink {
             LedgerEntry head = newest.get();
             for (int attempt = 0; ; attempt++) {
                 LedgerEntry claim = new LedgerEntry(LedgerEntry.FORMAT, head.seq() + 1, writerId, pipeline, clock.instant(),
-                        Kind.CLAIM, List.of(), head.positions(), head.columns(), List.of());
+                        Kind.CLAIM, List.of(), head.positions(), head.columns(), List.of(), head.partitionBy());
                 if (store.putIfAbsent(Ledger.key(table, claim.seq()), claim.toJson())) {
                     head = claim;
                     break;
@@ -218,6 +224,7 @@ final class ParquetSink implements Sink {
     }
 
     private void append(TableState t, TableRows rows) {
+        checkLayout(t);
         if (!rows.columns().equals(t.columns)) {
             finishAll(t); // files keep one schema: new columns start new files
             t.columns = rows.columns();
@@ -278,6 +285,29 @@ final class ParquetSink implements Sink {
         return tables.values().stream().flatMap(t -> t.open.values().stream()).mapToLong(PartFile::buffered).sum();
     }
 
+    /**
+     * One table, one directory layout: Hive-style readers (DuckDB's {@code hive_partitioning}, Spark) refuse a table
+     * whose files are partitioned in two ways, so a changed {@code partition_by} stops the run before it writes.
+     */
+    private void checkLayout(TableState t) {
+        if (t.layout.isPresent() && !t.layout.get().equals(config.partitionBy())) {
+            throw new CheckFailedException(Stage.WRITE, "table " + t.table + " in " + store.describe(t.table)
+                    + " holds files partitioned by " + describe(t.layout.get()) + ", as its ledger records, but sink.partition_by"
+                    + " now says " + describe(config.partitionBy()) + ": one table's files must share one layout, or Hive-style"
+                    + " readers (DuckDB's hive_partitioning, Spark) cannot read it. Nothing of this batch was written. Set"
+                    + " sink.partition_by back, or write the new layout to another table (sink.table) or sink.path.");
+        }
+    }
+
+    static String describe(List<PartitionField> fields) {
+        if (fields.isEmpty()) {
+            return "[] (no partition directories)";
+        }
+        return fields.stream().map(f -> "{column: " + f.column() + (f.transform() == Transform.IDENTITY ? ""
+                : ", transform: " + f.transform().name().toLowerCase(Locale.ROOT)) + "}")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    }
+
     private PartFile newFile(TableState t, String dir, List<Column> columns) {
         String name = Ledger.dataFileName(t.nextSeq(), writer8, t.fileCounter++);
         String key = t.table + "/" + (dir.isEmpty() ? "" : dir + "/") + name;
@@ -332,8 +362,9 @@ final class ParquetSink implements Sink {
             after.put(tp, new StoredPosition(new TablePosition(t.table, tp, p.nextOffset(), id), pipeline));
         });
         long seq = t.nextSeq();
+        Optional<List<PartitionField>> layout = t.finished.isEmpty() ? t.layout : Optional.of(config.partitionBy());
         LedgerEntry entry = new LedgerEntry(LedgerEntry.FORMAT, seq, writerId, pipeline, clock.instant(), kind,
-                t.finished, new ArrayList<>(after.values()), t.columns, t.pendingChanges);
+                t.finished, new ArrayList<>(after.values()), t.columns, t.pendingChanges, layout);
         if (seq == 0) {
             Ledger.mark(store, t.table);
         }
@@ -342,6 +373,7 @@ final class ParquetSink implements Sink {
             throw fenced(t, seq);
         }
         t.head = entry;
+        t.layout = layout;
         t.positions.clear();
         t.positions.putAll(after);
         t.pendingPositions.clear();
@@ -391,7 +423,15 @@ final class ParquetSink implements Sink {
     }
 
     private TableState state(String table) {
-        return tables.computeIfAbsent(key(table), k -> new TableState(table, null));
+        return tables.computeIfAbsent(key(table), k -> {
+            // the manifest checks sink.table; this holds for any name a template could make
+            if (!ParquetSinkProvider.isTableName(table)) {
+                throw new SluiceException(Stage.WRITE, "table name \"" + table + "\" cannot be a directory under "
+                        + store.describe("") + " (allowed: letters, digits, _, - and ., not starting with _, - or ., at most"
+                        + " 255 characters)");
+            }
+            return new TableState(table, null);
+        });
     }
 
     @Override

@@ -31,6 +31,8 @@ import io.sluice.storage.StoreLocation;
  */
 public final class ParquetSinkProvider implements SinkProvider {
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    /** A file name's limit on common file systems (the names are ASCII: bytes). */
+    private static final int MAX_TABLE_NAME = 255;
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?",
             Pattern.CASE_INSENSITIVE);
     private static final Map<String, Transform> TRANSFORMS = new LinkedHashMap<>();
@@ -56,17 +58,28 @@ public final class ParquetSinkProvider implements SinkProvider {
         if (node.requiredString("path", "a local directory or s3://bucket/prefix").isPresent()) {
             path = node.parsed("path", StoreLocation::parse).orElse(path);
         }
-        String table = TableSinkConfig.parseTable(node, TABLE, "table directory name",
-                "letters, digits, _, -, . and {topic}; not starting with _, - or .");
+        hiveLikeFolder(path).ifPresent(folder -> node.warn("path", "has a folder named " + folder + ", which Hive-style"
+                + " readers (DuckDB's hive_partitioning, Spark) take for a partition column of every table under it,"
+                + " overriding a column of that name (sluice query does not)"));
+        String table = TableSinkConfig.parseTable(node, ParquetSinkProvider::isTableName, "table directory name",
+                "letters, digits, _, -, . and {topic}; not starting with _, - or .; at most " + MAX_TABLE_NAME + " characters");
         List<PartitionField> partitions = new ArrayList<>();
         java.util.Set<String> dirs = new java.util.HashSet<>();
         for (ConfigNode p : node.mappingList("partition_by")) {
             Optional<String> column = p.requiredString("column", "the column whose value names the partition directory");
-            Transform t = p.choice("transform", Transform.IDENTITY, TRANSFORMS);
+            // a transform that is not allowed is reported once; the field is then not compared with the others
+            Transform chosen = p.has("transform") ? p.choice("transform", null, TRANSFORMS) : Transform.IDENTITY;
+            Transform t = chosen == null ? Transform.IDENTITY : chosen;
             p.finish();
             if (column.isPresent()) {
                 PartitionField f = new PartitionField(column.get(), t);
-                if (!dirs.add(f.dirName().toLowerCase(Locale.ROOT))) {
+                int keyBytes = Partitioner.utf8Length(Partitioner.dirKey(f));
+                if (keyBytes > Partitioner.MAX_NAME_BYTES) {
+                    p.error("column", "\"" + abbreviate(column.get()) + "\" (" + column.get().length() + " characters) is too"
+                            + " long to name partition directories: escaped, it takes " + keyBytes + " bytes, at most "
+                            + Partitioner.MAX_NAME_BYTES + " (a directory name <column>=<value> holds at most "
+                            + Partitioner.MAX_SEGMENT_BYTES + " bytes)");
+                } else if (chosen != null && !dirs.add(f.dirName().toLowerCase(Locale.ROOT))) {
                     p.error("column", "partitions by " + f.dirName() + " twice");
                 } else {
                     partitions.add(f);
@@ -83,6 +96,26 @@ public final class ParquetSinkProvider implements SinkProvider {
             node.warn("s3", "has no effect: sink.path is a local directory (s3:// paths use it)");
         }
         return new ParquetSinkConfig(path, table, partitions, target, Duration.ofMillis(interval), codec, merge, s3);
+    }
+
+    /** A name a table's directory can have: one path segment, never hidden or Sluice's own, short enough for any store. */
+    static boolean isTableName(String name) {
+        return TABLE.matcher(name).matches() && name.length() <= MAX_TABLE_NAME;
+    }
+
+    /** The first folder name of {@code path} that looks like a Hive partition ({@code name=value}). */
+    private static Optional<String> hiveLikeFolder(StoreLocation path) {
+        List<String> names = new ArrayList<>();
+        if (path instanceof StoreLocation.Local l) {
+            l.directory().forEach(n -> names.add(n.toString()));
+        } else if (path instanceof StoreLocation.S3 s3) {
+            names.addAll(List.of(s3.prefix().split("/")));
+        }
+        return names.stream().filter(n -> n.indexOf('=') > 0).findFirst();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static long size(ConfigNode node, String key, long fallback) {
@@ -139,7 +172,7 @@ public final class ParquetSinkProvider implements SinkProvider {
     public String createTableStatement(SinkConfig config, String table, List<Column> columns) {
         ParquetSinkConfig c = (ParquetSinkConfig) config;
         String parts = c.partitionBy().isEmpty() ? "" : "-- partitioned by "
-                + String.join("/", c.partitionBy().stream().map(p -> p.dirName() + "=...").toList()) + "\n";
+                + String.join("/", c.partitionBy().stream().map(p -> Partitioner.dirKey(p) + "=...").toList()) + "\n";
         return "-- Parquet files under " + c.location() + "/" + table + "/\n" + parts + ParquetSchemas.message(columns);
     }
 

@@ -21,12 +21,18 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Puts each row in its Hive-style partition directory ({@code name=value/...}), as {@code partition_by} says. A null or
- * missing value, or a value the transform cannot apply to, goes to {@link #DEFAULT_PARTITION}: a row is never dropped.
+ * Puts each row in its Hive-style partition directory ({@code name=value/...}), as {@code partition_by} says. Names and
+ * values are escaped as Hive does, so any text makes one directory that readers decode back to the same text. A null
+ * or missing value, an empty string, a value the transform cannot apply to, or one too long for a directory name goes
+ * to {@link #DEFAULT_PARTITION}: a row is never dropped, and its file keeps the value.
  */
 final class Partitioner {
     /** The directory value of a null: what Hive writes, and DuckDB's {@code hive_partitioning} reads back as NULL. */
     static final String DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
+    /** The longest directory name ({@code name=value}, escaped, UTF-8) there can be: a file name's limit on common file systems. */
+    static final int MAX_SEGMENT_BYTES = 255;
+    /** The longest escaped {@code name} of a partition directory, so that values have room beside it. */
+    static final int MAX_NAME_BYTES = 128;
 
     private final List<PartitionField> fields;
     private final Consumer<String> warnings;
@@ -85,8 +91,15 @@ final class Partitioner {
         String segment(int row);
     }
 
+    /** The escaped {@code name} of {@code field}'s directories ({@code name=value}). */
+    static String dirKey(PartitionField field) {
+        String key = escape(field.dirName());
+        // readers skip names starting with '.' (hidden; Spark, Hadoop), and the stores keep ".sluice-" for themselves
+        return key.startsWith(".") ? "%2E" + key.substring(1) : key;
+    }
+
     private Segmenter segmenter(TableRows rows, PartitionField field) {
-        String name = field.dirName();
+        String name = dirKey(field);
         String fallback = name + "=" + DEFAULT_PARTITION;
         int c = columnIndex(rows.columns(), field.column());
         if (c < 0) {
@@ -127,10 +140,78 @@ final class Partitioner {
             String text = text(type, v, r);
             if (!text.equals(last[0])) {
                 last[0] = text;
-                last[1] = name + "=" + (text.isEmpty() ? DEFAULT_PARTITION : escape(text));
+                String value = escapeValue(text);
+                String segment = name + "=" + value;
+                if (text.isEmpty()) {
+                    segment = fallback;
+                } else if (utf8Length(segment) > MAX_SEGMENT_BYTES) {
+                    warnOnce(rows.table() + "/" + field.column() + "/long", "table " + rows.table() + ": column "
+                            + field.column() + " holds a value of " + utf8Length(text) + " bytes" + where(rows, r)
+                            + ", too long for a partition directory name (" + name + "=<value> holds at most "
+                            + MAX_SEGMENT_BYTES + " bytes); such rows go to partition " + fallback
+                            + " and their files keep the value");
+                    segment = fallback;
+                }
+                last[1] = segment;
             }
             return last[1];
         };
+    }
+
+    /**
+     * A value as a directory names it: escaped, and never spelling what readers take for a null ({@code null} in any
+     * case, which DuckDB reads as NULL, or {@link #DEFAULT_PARTITION}): those get their first character escaped, which
+     * readers decode back. Unpaired surrogates become '?', as the value's UTF-8 in the file does.
+     */
+    static String escapeValue(String text) {
+        String t = wellFormed(text);
+        String e = escape(t);
+        if (t.equalsIgnoreCase("null") || t.equals(DEFAULT_PARTITION)) {
+            return String.format("%%%02X", (int) t.charAt(0)) + e.substring(1);
+        }
+        return e;
+    }
+
+    private static String wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return s;
+    }
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** " (first in record topic/partition@offset)" when the rows carry Sluice's columns, else "". */
+    private static String where(TableRows rows, int r) {
+        int topic = columnIndex(rows.columns(), "_kafka_topic");
+        int partition = columnIndex(rows.columns(), "_kafka_partition");
+        int offset = columnIndex(rows.columns(), "_kafka_offset");
+        if (topic < 0 || partition < 0 || offset < 0) {
+            return "";
+        }
+        return " (first in record " + rows.column(topic).get(r) + "/" + rows.column(partition).get(r) + "@"
+                + rows.column(offset).get(r) + ")";
     }
 
     /** The directory segment for a timestamp (micros) truncated by a transform, cached while the unit repeats. */

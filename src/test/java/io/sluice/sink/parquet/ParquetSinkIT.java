@@ -375,4 +375,118 @@ class ParquetSinkIT {
         assertThatThrownBy(() -> ParquetSink.open(c, "pipe")).hasMessageContaining(file.toString())
                 .hasMessageContaining("not a directory");
     }
+    @Test
+    void hostilePartitionValuesAndNamesEachMakeOneDirectoryLevelThatReadersDecodeBack() throws Exception {
+        List<String> values = List.of("a/b", "..", ".", "=", "%", "x=y", "%2F", "back\\slash", "new\nline", "\u0000",
+                "null", "NULL", "__HIVE_DEFAULT_PARTITION__", "\u65e5\u672c\u8a9e", "\ud83d\ude00", " lead", ".sluice-staging",
+                "", "L".repeat(300), "\ud800x");
+        List<Column> cols = List.of(new Column("id", Scalar.BIGINT), new Column("a/b", Scalar.VARCHAR));
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            rows.add(new Object[] {(long) i, values.get(i)});
+        }
+        ParquetSinkConfig c = config(List.of(new PartitionField("a/b", Transform.IDENTITY)),
+                ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(TableRows.of("events", cols, rows)), at(p0, values.size())));
+            sink.flush();
+        }
+        for (Path f : dataFiles("events")) {
+            assertThat(f.getParent().getParent()).as("one directory level: %s", f).isEqualTo(dir.resolve("events"));
+            assertThat(f.getParent().getFileName().toString()).startsWith("a%2Fb=");
+        }
+        // the files hold every value (an unpaired surrogate is '?' in UTF-8), and so does sluice query
+        List<List<Object>> exact = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            exact.add(row((long) i, i == values.size() - 1 ? "?x" : values.get(i)));
+        }
+        assertThat(query("SELECT id, \"a/b\" FROM read_parquet(" + glob("events") + ", hive_partitioning = false) ORDER BY id"))
+                .containsExactlyElementsOf(exact);
+        try (io.sluice.sink.Queries q = ParquetQueries.open(c, "pipe")) {
+            assertThat(q.run("SELECT id, \"a/b\" FROM events ORDER BY id").rows()).containsExactlyElementsOf(exact);
+        }
+        // Hive-style readers decode each directory back to its value, except the empty and the too long one (NULL)
+        List<List<Object>> hive = new ArrayList<>(exact);
+        hive.set(values.indexOf(""), row((long) values.indexOf(""), null));
+        hive.set(values.indexOf("L".repeat(300)), row((long) values.indexOf("L".repeat(300)), null));
+        assertThat(query("SELECT id, \"a%2Fb\" FROM read_parquet(" + glob("events") + ", hive_partitioning = true) ORDER BY id"))
+                .containsExactlyElementsOf(hive);
+    }
+
+    @Test
+    void aChangedPartitionByStopsTheWriteAndTheLedgerKeepsTheTablesLayout() throws Exception {
+        List<PartitionField> byName = List.of(new PartitionField("name", Transform.IDENTITY));
+        ParquetSinkConfig first = config(byName, 1 << 20, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(first, "pipe")) {
+            sink.write(new Batch(0, List.of(ids("events", 0, 3)), at(p0, 3)));
+            sink.flush();
+        }
+        List<Path> files = dataFiles("events");
+        ParquetSinkConfig changed = config(List.of(new PartitionField("id", Transform.IDENTITY)), 1 << 20, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(changed, "pipe")) {
+            assertThatThrownBy(() -> sink.write(new Batch(0, List.of(ids("events", 3, 3)), at(p0, 6))))
+                    .isInstanceOf(io.sluice.pipeline.CheckFailedException.class)
+                    .hasMessage("table events in " + dir.resolve("events") + " holds files partitioned by [{column: name}],"
+                            + " as its ledger records, but sink.partition_by now says [{column: id}]: one table's files must"
+                            + " share one layout, or Hive-style readers (DuckDB's hive_partitioning, Spark) cannot read it."
+                            + " Nothing of this batch was written. Set sink.partition_by back, or write the new layout to"
+                            + " another table (sink.table) or sink.path.");
+            // positions alone (offsets reset) write no files: allowed
+            sink.storePositions(at(p0, 1));
+        }
+        assertThat(dataFiles("events")).containsExactlyElementsOf(files);
+        try (ParquetSink sink = ParquetSink.open(config(), "pipe")) {
+            assertThatThrownBy(() -> sink.write(new Batch(0, List.of(ids("events", 3, 3)), at(p0, 6))))
+                    .hasMessageContaining("partitioned by [{column: name}], as its ledger records, but sink.partition_by now"
+                            + " says [] (no partition directories)");
+        }
+        try (ParquetSink sink = ParquetSink.open(first, "pipe")) {
+            sink.write(new Batch(0, List.of(ids("events", 1, 5)), at(p0, 6)));
+            sink.flush();
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("events")
+                + ", hive_partitioning = true)")).containsExactly(row(8L, 6L));
+        try (Ledgers l = Ledgers.read(first)) {
+            assertThat(l.heads().get("events").partitionBy()).contains(byName);
+        }
+    }
+
+    @Test
+    void queriesReadEachTableInTheLayoutItsLedgerRecordsWhateverTheManifestSays() throws Exception {
+        List<Column> cols = List.of(new Column("id", Scalar.BIGINT), new Column("_kafka_timestamp", Scalar.TIMESTAMP),
+                new Column("region", Scalar.VARCHAR));
+        List<Object[]> rows = List.of(new Object[] {1L, Instant.parse("2026-12-01T23:59:59Z"), ""},
+                new Object[] {2L, null, "eu"});
+        ParquetSinkConfig byDay = new ParquetSinkConfig(new StoreLocation.Local(dir), "by_day",
+                List.of(new PartitionField("_kafka_timestamp", Transform.DAY), new PartitionField("region", Transform.IDENTITY)),
+                1 << 20, Duration.ofHours(1), Compression.ZSTD, false, Optional.empty());
+        ParquetSinkConfig byRegion = new ParquetSinkConfig(new StoreLocation.Local(dir), "by_region",
+                List.of(new PartitionField("region", Transform.IDENTITY)), 1 << 20, Duration.ofHours(1), Compression.ZSTD,
+                false, Optional.empty());
+        for (ParquetSinkConfig c : List.of(byDay, byRegion)) {
+            try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+                String table = c.tableTemplate();
+                sink.write(new Batch(0, List.of(TableRows.of(table, cols, rows)),
+                        List.of(new TablePosition(table, p0, 2, Optional.empty()))));
+                sink.flush();
+            }
+        }
+        try (io.sluice.sink.Queries q = ParquetQueries.open(config(List.of(new PartitionField("id", Transform.YEAR)),
+                1 << 20, Duration.ofHours(1)), "pipe")) {
+            assertThat(q.run("SELECT id, region, _kafka_timestamp_day::VARCHAR, typeof(_kafka_timestamp_day) FROM by_day"
+                    + " ORDER BY id").rows()).containsExactly(row(1L, "", "2026-12-01", "DATE"), row(2L, "eu", null, "DATE"));
+            assertThat(q.run("SELECT id, region FROM by_region ORDER BY id").rows()).containsExactly(row(1L, ""), row(2L, "eu"));
+        }
+    }
+
+    @Test
+    void aTableNameThatCannotBeADirectoryFailsInSluicesWords() {
+        try (ParquetSink sink = ParquetSink.open(config(), "pipe")) {
+            assertThatThrownBy(() -> sink.write(new Batch(0, List.of(ids("../escape", 0, 1)), List.of())))
+                    .isInstanceOf(io.sluice.pipeline.SluiceException.class)
+                    .hasMessage("table name \"../escape\" cannot be a directory under " + dir + " (allowed: letters, digits,"
+                            + " _, - and ., not starting with _, - or ., at most 255 characters)");
+        }
+        assertThat(Files.exists(dir.resolveSibling("escape"))).isFalse();
+    }
 }
