@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "50000", description = "The pipeline's batch_size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--java-opts", defaultValue = "-Xmx1g -XX:+UseParallelGC", description = "JVM options of both measured processes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--java-opts", defaultValue = "-Xmx1g -XX:+UseSerialGC", description = "JVM options of both measured processes (default: ${DEFAULT-VALUE}).")
     String javaOpts;
 
     @Option(names = "--keep", description = "Keep the topic and what the sink wrote.")
