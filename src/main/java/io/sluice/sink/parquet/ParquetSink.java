@@ -73,10 +73,16 @@ final class ParquetSink implements Sink {
         /** The partition directories the table's committed files are in; empty while unknown (no files yet). */
         Optional<List<PartitionField>> layout = Optional.empty();
         int fileCounter;
+        /**
+         * Whether this writer has claimed the table (or creates it): only then may it remove files no commit lists, or
+         * name files after its next entry. A table another pipeline wrote last is claimed when this run first writes to it.
+         */
+        boolean claimed;
 
         TableState(String table, LedgerEntry head) {
             this.table = table;
             this.head = head;
+            this.claimed = head == null;
             if (head != null) {
                 columns = head.columns();
                 layout = head.partitionBy();
@@ -129,8 +135,9 @@ final class ParquetSink implements Sink {
     }
 
     /**
-     * Takes over every table that has a ledger: a claim entry at its newest + 1 (the newest claimant wins, so an older
-     * writer still running is fenced at its next commit), then the removal of data files no commit lists.
+     * Takes over every table this pipeline wrote last (see {@link #claim}). The tables of other pipelines under the same
+     * path are only read (their positions), so pipelines that share a path but not a table never fence each other; one of
+     * them is claimed when this run first writes to it.
      */
     private void claimAll() {
         for (String table : Ledger.tables(store)) {
@@ -138,24 +145,59 @@ final class ParquetSink implements Sink {
             if (newest.isEmpty()) {
                 continue;
             }
-            LedgerEntry head = newest.get();
-            for (int attempt = 0; ; attempt++) {
-                LedgerEntry claim = new LedgerEntry(LedgerEntry.FORMAT, head.seq() + 1, writerId, pipeline, clock.instant(),
-                        Kind.CLAIM, List.of(), head.positions(), head.columns(), List.of(), head.partitionBy());
-                if (store.putIfAbsent(Ledger.key(table, claim.seq()), claim.toJson())) {
-                    head = claim;
-                    break;
-                }
-                if (attempt >= CLAIM_ATTEMPTS) {
-                    throw new SluiceException(Stage.CONNECT, "pipeline " + pipeline + " could not claim table " + table + " in "
-                            + store.describe(Ledger.dir(table)) + ": other writers kept taking the next ledger entry");
-                }
-                head = Ledger.newest(store, table).orElseThrow();
-            }
-            TableState t = new TableState(table, head);
+            TableState t = new TableState(table, newest.get());
             tables.put(key(table), t);
-            removeOrphans(t);
+            if (newest.get().pipeline().equals(pipeline)) {
+                claim(t);
+            }
         }
+    }
+
+    /**
+     * A claim entry at the table's newest + 1 (the newest claimant wins, so an older writer still running is fenced at
+     * its next commit), then the removal of data files no commit lists. The table must still hold the positions this
+     * writer read when it opened: if another writer committed since, this run's start is stale and it stops (fenced)
+     * without claiming, so the other writer goes on.
+     */
+    private void claim(TableState t) {
+        LedgerEntry head = Ledger.newest(store, t.table).orElseThrow();
+        for (int attempt = 0; ; attempt++) {
+            if (head.seq() != t.head.seq() && !samePositions(head, t.head)) {
+                throw staleStart(t, head);
+            }
+            LedgerEntry claim = new LedgerEntry(LedgerEntry.FORMAT, head.seq() + 1, writerId, pipeline, clock.instant(),
+                    Kind.CLAIM, List.of(), head.positions(), head.columns(), List.of(), head.partitionBy());
+            if (store.putIfAbsent(Ledger.key(t.table, claim.seq()), claim.toJson())) {
+                t.head = claim;
+                break;
+            }
+            if (attempt >= CLAIM_ATTEMPTS) {
+                throw new SluiceException(Stage.CONNECT, "pipeline " + pipeline + " could not claim table " + t.table + " in "
+                        + store.describe(Ledger.dir(t.table)) + ": other writers kept taking the next ledger entry");
+            }
+            head = Ledger.newest(store, t.table).orElseThrow();
+        }
+        t.claimed = true;
+        removeOrphans(t);
+    }
+
+    private static boolean samePositions(LedgerEntry a, LedgerEntry b) {
+        return positionsOf(a).equals(positionsOf(b));
+    }
+
+    private static Map<TopicPartition, Long> positionsOf(LedgerEntry e) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        e.positions().forEach(p -> out.put(p.position().partition(), p.position().nextOffset()));
+        return out;
+    }
+
+    private FencedException staleStart(TableState t, LedgerEntry newer) {
+        discard(t);
+        return new FencedException("pipeline " + pipeline + " (writer " + writerId + ") cannot write to table " + t.table
+                + " in " + store.describe(t.table) + ": another writer (" + newer.writer() + " of pipeline " + newer.pipeline()
+                + ") committed to it at " + newer.time() + ", after this run read where the table stood, so this run would"
+                + " load records again. Nothing of this run was committed to it; the other writer continues. Run one writer"
+                + " per table at a time.");
     }
 
     /** Deletes data files of {@code t} that no commit entry lists: what crashed or fenced attempts left behind. */
@@ -224,6 +266,9 @@ final class ParquetSink implements Sink {
     }
 
     private void append(TableState t, TableRows rows) {
+        if (!t.claimed) {
+            claim(t); // before any file is named after its next entry
+        }
         checkLayout(t);
         if (!rows.columns().equals(t.columns)) {
             finishAll(t); // files keep one schema: new columns start new files
@@ -354,6 +399,9 @@ final class ParquetSink implements Sink {
     }
 
     private void commit(TableState t, Kind kind) {
+        if (!t.claimed) {
+            claim(t); // a commit of positions only (offsets reset)
+        }
         Map<TopicPartition, StoredPosition> after = new LinkedHashMap<>(t.positions);
         t.pendingPositions.forEach((tp, p) -> {
             StoredPosition had = after.get(tp);
@@ -390,7 +438,7 @@ final class ParquetSink implements Sink {
         return new FencedException("pipeline " + pipeline + " (writer " + writerId + ") lost table " + t.table + " in "
                 + store.describe(t.table) + ": ledger entry " + seq + " was to be its next commit, but " + other
                 + ". Nothing of this attempt was committed and its " + mine.size() + " data files were removed;"
-                + " the other writer continues from what the table holds. Run one writer per sink.path at a time.");
+                + " the other writer continues from what the table holds. Run one writer per table at a time.");
     }
 
     /** Deletes what {@code t} wrote but did not commit. */

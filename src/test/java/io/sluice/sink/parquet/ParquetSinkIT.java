@@ -316,13 +316,13 @@ class ParquetSinkIT {
         }
         try (ParquetSink first = ParquetSink.open(c, "pipe")) {
             first.write(new Batch(0, List.of(ids("events", 10, 30_000)), at(p0, 30_010)));
-            try (ParquetSink second = ParquetSink.open(c, "other-pipe")) {
+            try (ParquetSink second = ParquetSink.open(c, "pipe")) {
                 assertThat(second.positions()).containsExactly(new StoredPosition(at(p0, 10).get(0), "pipe"));
                 assertThatThrownBy(first::flush).isInstanceOf(FencedException.class)
                         .hasMessageContaining("pipeline pipe")
                         .hasMessageContaining("lost table events")
                         .hasMessageContaining("ledger entry 2")
-                        .hasMessageContaining("another writer (").hasMessageContaining(" of pipeline other-pipe) took it with a claim at")
+                        .hasMessageContaining("another writer (").hasMessageContaining(" of pipeline pipe) took it with a claim at")
                         .hasMessageContaining("data files were removed");
                 assertThat(query("SELECT count(*) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(10L));
                 second.write(new Batch(0, List.of(ids("events", 10, 5)), at(p0, 15)));
@@ -332,8 +332,54 @@ class ParquetSinkIT {
         assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("events") + ")"))
                 .containsExactly(row(15L, 15L));
         try (Ledgers l = Ledgers.read(c)) {
-            assertThat(l.positions()).containsExactly(new StoredPosition(at(p0, 15).get(0), "other-pipe"));
+            assertThat(l.positions()).containsExactly(new StoredPosition(at(p0, 15).get(0), "pipe"));
         }
+    }
+
+    @Test
+    void pipelinesSharingAPathButNotATableNeverFenceEachOther() throws Exception {
+        ParquetSinkConfig c = config();
+        TopicPartition orders = new TopicPartition("orders", 0);
+        try (ParquetSink a = ParquetSink.open(c, "events-pipe")) {
+            a.write(new Batch(0, List.of(ids("events", 0, 10)), at(p0, 10)));
+            a.flush();
+            try (ParquetSink b = ParquetSink.open(c, "orders-pipe")) {
+                // b opened after a's table existed: it reads a's positions but does not claim a's table
+                b.write(new Batch(0, List.of(ids("orders", 0, 7)),
+                        List.of(new TablePosition("orders", orders, 7, Optional.empty()))));
+                assertThat(b.flush()).isZero();
+                a.write(new Batch(1, List.of(ids("events", 10, 5)), at(p0, 15)));
+                assertThat(a.flush()).isEqualTo(1);
+                b.write(new Batch(1, List.of(ids("orders", 7, 3)),
+                        List.of(new TablePosition("orders", orders, 10, Optional.empty()))));
+                assertThat(b.flush()).isEqualTo(1);
+            }
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(15L, 15L));
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("orders") + ")")).containsExactly(row(10L, 10L));
+    }
+
+    @Test
+    void aWriterWhoseTableAnotherPipelineCommittedToSinceItOpenedStopsAndTheOtherGoesOn() throws Exception {
+        ParquetSinkConfig c = config();
+        try (ParquetSink a = ParquetSink.open(c, "pipe-a")) {
+            a.write(new Batch(0, List.of(ids("events", 0, 10)), at(p0, 10)));
+            a.flush();
+            try (ParquetSink b = ParquetSink.open(c, "pipe-b")) {
+                assertThat(b.positions()).containsExactly(new StoredPosition(at(p0, 10).get(0), "pipe-a"));
+                a.write(new Batch(1, List.of(ids("events", 10, 5)), at(p0, 15)));
+                a.flush();
+                // b would start again at 10: the rows 10-14 a committed would land twice
+                assertThatThrownBy(() -> b.write(new Batch(0, List.of(ids("events", 10, 5)), at(p0, 15))))
+                        .isInstanceOf(FencedException.class)
+                        .hasMessageContaining("pipeline pipe-b")
+                        .hasMessageContaining("cannot write to table events")
+                        .hasMessageContaining("another writer (").hasMessageContaining(" of pipeline pipe-a) committed to it at");
+            }
+            a.write(new Batch(2, List.of(ids("events", 15, 5)), at(p0, 20)));
+            assertThat(a.flush()).isEqualTo(2);
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(20L, 20L));
     }
 
     @Test
