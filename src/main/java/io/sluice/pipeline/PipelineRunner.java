@@ -48,6 +48,9 @@ public final class PipelineRunner {
     private final RunListener listener;
     private final StopSignal stop;
     private final Map<String, String> tableOfTopic = new HashMap<>();
+    private final Map<String, java.util.Set<String>> tablesOfTopic = new HashMap<>();
+    /** Per partition, the tables that already hold more of it than where reading started ({@link Positions#aheadOfStart}). */
+    private Map<TopicPartition, Map<String, Long>> aheadOfStart = Map.of();
     /** Kafka's id of each topic read, stored with its positions so a recreated topic is recognised. */
     private final Map<String, String> topicIds = new HashMap<>();
     /** The topic ids the sink's positions were stored for, checked again when partitions appear. */
@@ -76,6 +79,7 @@ public final class PipelineRunner {
         Positions positions = Positions.of(sink.positions(), sinkConfig);
         Map<TopicPartition, Long> committed = new HashMap<>(positions.nextOffsets());
         storedTopicIds = positions.topicIds();
+        aheadOfStart = positions.aheadOfStart();
         ReadPlan plan = startPlan(planner, positions, spec);
         topicIds.putAll(plan.topicIds());
         plan.warnings().forEach(listener::warning);
@@ -115,7 +119,12 @@ public final class PipelineRunner {
                         ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
                         if (r != null) {
                             if (decode.apply(r, row)) {
-                                batch.add(tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor), row, DecodeStage.size(r));
+                                String table = tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor);
+                                if (aheadOfStart.isEmpty() || !alreadyHeld(table, r)) {
+                                    batch.add(table, row, DecodeStage.size(r));
+                                } else {
+                                    batch.skip(DecodeStage.size(r));
+                                }
                             } else {
                                 batch.skip(DecodeStage.size(r));
                             }
@@ -237,11 +246,27 @@ public final class PipelineRunner {
         return new ReadPlan(plan.ranges(), plan.stored(), plan.highWatermarks(), plan.topicIds(), warnings);
     }
 
-    /** The batch's next offsets as positions of the tables their topics feed. */
+    /** Whether {@code table} holds {@code r} already: it is ahead of where the partition's reading started. */
+    private boolean alreadyHeld(String table, ConsumerRecord<byte[], byte[]> r) {
+        Map<String, Long> ahead = aheadOfStart.get(new TopicPartition(r.topic(), r.partition()));
+        if (ahead == null) {
+            return false;
+        }
+        Long next = ahead.get(table.toLowerCase(java.util.Locale.ROOT));
+        return next != null && r.offset() < next;
+    }
+
+    /**
+     * The batch's next offsets as positions of every table their topics feed, whether or not the batch has rows for it:
+     * each table's position says how far the partition has been read for it.
+     */
     private List<TablePosition> positions(Map<TopicPartition, Long> next) {
         List<TablePosition> out = new java.util.ArrayList<>(next.size());
-        next.forEach((tp, offset) -> out.add(new TablePosition(tableOfTopic.computeIfAbsent(tp.topic(), sinkConfig::targetFor), tp,
-                offset, Optional.ofNullable(topicIds.get(tp.topic())))));
+        next.forEach((tp, offset) -> {
+            for (String table : tablesOfTopic.computeIfAbsent(tp.topic(), sinkConfig::tablesFor)) {
+                out.add(new TablePosition(table, tp, offset, Optional.ofNullable(topicIds.get(tp.topic()))));
+            }
+        });
         return out;
     }
 

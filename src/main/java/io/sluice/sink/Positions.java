@@ -13,12 +13,15 @@ import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The positions a sink holds, seen by one pipeline: each source partition starts where the table it feeds says
- * it holds records up to, whichever pipeline wrote them. That is what keeps two pipelines (or a renamed one)
- * from loading the same records into one table twice.
+ * The positions a sink holds, seen by one pipeline: each source partition starts at the lowest position of the tables it
+ * feeds ({@link SinkConfig#tablesFor}), whichever pipeline wrote them, and a table that holds more of a partition than
+ * that has its rows dropped until the partition reaches its own position ({@link #aheadOfStart}). That is what keeps
+ * two pipelines (or a renamed one) from loading the same records into one table twice, and a sink that commits its
+ * tables one by one exactly once when a partition feeds several.
  */
 public final class Positions {
-    private final Map<TopicPartition, StoredPosition> mine = new HashMap<>();
+    /** Per partition, by table (lower case), the position of each table it feeds that holds one. */
+    private final Map<TopicPartition, Map<String, StoredPosition>> mine = new HashMap<>();
     private final Map<String, Set<String>> topicsByTable = new HashMap<>();
 
     private Positions() {}
@@ -26,34 +29,69 @@ public final class Positions {
     /** The view of {@code stored} through {@code config}'s mapping of topics to tables. */
     public static Positions of(Collection<StoredPosition> stored, SinkConfig config) {
         Positions p = new Positions();
-        Map<String, String> tableOf = new HashMap<>();
+        Map<String, Set<String>> tablesOf = new HashMap<>();
         for (StoredPosition s : stored) {
             TablePosition pos = s.position();
             String topic = pos.partition().topic();
             p.topicsByTable.computeIfAbsent(key(pos.table()), t -> new TreeSet<>()).add(topic);
-            String target = tableOf.computeIfAbsent(topic, config::targetFor);
-            if (key(target).equals(key(pos.table()))) {
-                p.mine.put(pos.partition(), s);
+            Set<String> feeds = tablesOf.computeIfAbsent(topic, t -> lower(config.tablesFor(t)));
+            if (feeds.contains(key(pos.table()))) {
+                p.mine.computeIfAbsent(pos.partition(), tp -> new TreeMap<>()).put(key(pos.table()), s);
             }
         }
         return p;
+    }
+
+    private static Set<String> lower(Set<String> tables) {
+        Set<String> out = new java.util.HashSet<>();
+        tables.forEach(t -> out.add(key(t)));
+        return out;
     }
 
     public static Positions none() {
         return new Positions();
     }
 
-    /** Per partition this pipeline reads, the next offset its table holds records up to. */
+    /** Per partition this pipeline reads, the lowest next offset of the tables it feeds: where its reading starts. */
     public Map<TopicPartition, Long> nextOffsets() {
         Map<TopicPartition, Long> out = new HashMap<>();
-        mine.forEach((tp, s) -> out.put(tp, s.position().nextOffset()));
+        mine.forEach((tp, byTable) -> out.put(tp, lowest(byTable).position().nextOffset()));
         return out;
+    }
+
+    /**
+     * Per partition, the tables that hold more of it than where reading starts ({@link #nextOffsets}), with their next
+     * offsets: rows of the partition below a table's next offset are already in that table. Empty while every partition
+     * feeds one table, or its tables hold the same.
+     */
+    public Map<TopicPartition, Map<String, Long>> aheadOfStart() {
+        Map<TopicPartition, Map<String, Long>> out = new HashMap<>();
+        mine.forEach((tp, byTable) -> {
+            long start = lowest(byTable).position().nextOffset();
+            byTable.forEach((table, s) -> {
+                if (s.position().nextOffset() > start) {
+                    out.computeIfAbsent(tp, k -> new HashMap<>()).put(table, s.position().nextOffset());
+                }
+            });
+        });
+        return out;
+    }
+
+    private static StoredPosition lowest(Map<String, StoredPosition> byTable) {
+        StoredPosition low = null;
+        for (StoredPosition s : byTable.values()) {
+            if (low == null || s.position().nextOffset() < low.position().nextOffset()) {
+                low = s;
+            }
+        }
+        return low;
     }
 
     /** Per topic, the Kafka topic id its positions were stored for, where one was recorded. */
     public Map<String, String> topicIds() {
         Map<String, String> out = new HashMap<>();
-        mine.values().forEach(s -> s.position().topicId().ifPresent(id -> out.putIfAbsent(s.position().partition().topic(), id)));
+        mine.values().forEach(byTable -> byTable.values().forEach(
+                s -> s.position().topicId().ifPresent(id -> out.putIfAbsent(s.position().partition().topic(), id))));
         return out;
     }
 
@@ -68,10 +106,12 @@ public final class Positions {
      */
     public List<String> sharedWith(String pipeline) {
         Map<String, TreeMap<String, TreeSet<String>>> byTable = new TreeMap<>();
-        for (StoredPosition s : mine.values()) {
-            if (!s.pipeline().equals(pipeline)) {
-                byTable.computeIfAbsent(s.position().table(), t -> new TreeMap<>())
-                        .computeIfAbsent(s.pipeline(), w -> new TreeSet<>()).add(s.position().partition().topic());
+        for (Map<String, StoredPosition> tables : mine.values()) {
+            for (StoredPosition s : tables.values()) {
+                if (!s.pipeline().equals(pipeline)) {
+                    byTable.computeIfAbsent(s.position().table(), t -> new TreeMap<>())
+                            .computeIfAbsent(s.pipeline(), w -> new TreeSet<>()).add(s.position().partition().topic());
+                }
             }
         }
         List<String> out = new ArrayList<>();
@@ -81,9 +121,10 @@ public final class Positions {
         return out;
     }
 
-    /** The stored position of one partition for this pipeline's table, if any. */
+    /** The stored position of one partition where its reading starts (its lowest table's), if any. */
     public Optional<StoredPosition> of(TopicPartition partition) {
-        return Optional.ofNullable(mine.get(partition));
+        Map<String, StoredPosition> byTable = mine.get(partition);
+        return byTable == null ? Optional.empty() : Optional.of(lowest(byTable));
     }
 
     private static String key(String table) {
