@@ -4,12 +4,12 @@ import io.sluice.format.DecodeException;
 import io.sluice.format.SchemaUnavailableException;
 import io.sluice.manifest.SourceOptions.OnError;
 import io.sluice.schema.Row;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.sluice.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first row stage: a Kafka record becomes a row ({@link RecordDecoder}), or is skipped or fails the run by
+ * The first row stage: a source record becomes a row ({@link RecordDecoder}), or is skipped or fails the run by
  * {@code on_error}. A failure names the record's topic, partition and offset. Later row stages (transforms, quality
  * rules) take the row it fills, with the original record still at hand.
  */
@@ -30,25 +30,25 @@ final class DecodeStage {
      * @throws RecordException when it cannot be decoded and {@code on_error} is fail, or the schema registry cannot be
      *                         reached (then the record is read again on the next run)
      */
-    boolean apply(ConsumerRecord<byte[], byte[]> r, Row row) {
+    boolean apply(SourceRecord r, Row row) {
         try {
             decoder.decode(r, row);
             return true;
         } catch (SchemaUnavailableException e) {
-            throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
+            throw new RecordException(Stage.DECODE, r.stream(), r.partition(), r.offset(), e.getMessage()
                     + " (nothing of this batch was committed; the record is read again on the next run)");
         } catch (DecodeException e) {
             if (onError == OnError.FAIL) {
-                throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage()
+                throw new RecordException(Stage.DECODE, r.stream(), r.partition(), r.offset(), e.getMessage()
                         + " (nothing of this batch was committed; set source.options.on_error: skip to skip such records)");
             }
-            LOG.warn("skipped record {}/{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            LOG.warn("skipped record {}/{}@{}: {}", r.stream(), r.partition(), r.offset(), e.getMessage());
             return false;
         }
     }
 
     /** The record's key and value bytes, which {@code batch_max_bytes} counts. */
-    static long size(ConsumerRecord<byte[], byte[]> r) {
-        return (r.value() == null ? 0 : r.value().length) + (r.key() == null ? 0 : r.key().length);
+    static long size(SourceRecord r) {
+        return r.size();
     }
 }

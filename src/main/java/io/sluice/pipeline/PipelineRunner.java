@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.sluice.source.SourceRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -116,10 +116,10 @@ public final class PipelineRunner {
                         if (continuous && System.nanoTime() >= batchDeadline) {
                             break;
                         }
-                        ConsumerRecord<byte[], byte[]> r = reader.nextRecord(options.pollTimeout());
+                        SourceRecord r = reader.next(options.pollTimeout());
                         if (r != null) {
                             if (decode.apply(r, row)) {
-                                String table = tableOfTopic.computeIfAbsent(r.topic(), sinkConfig::targetFor);
+                                String table = tableOfTopic.computeIfAbsent(r.stream(), sinkConfig::targetFor);
                                 if (aheadOfStart.isEmpty() || !alreadyHeld(table, r)) {
                                     batch.add(table, row, DecodeStage.size(r));
                                 } else {
@@ -140,7 +140,7 @@ public final class PipelineRunner {
                     }
                     // report what became durable even when no new batch follows (an idle continuous run)
                     completed(committer.poll(), totals, planned, reader, started);
-                    Map<TopicPartition, Long> next = reader.nextOffsets();
+                    Map<TopicPartition, Long> next = reader.nextPositions();
                     boolean moved = !next.equals(filter(committed, next));
                     if (batch.records() > 0 || moved) {
                         // the previous call must be done before this batch is handed over: batches reach the sink in order
@@ -247,8 +247,8 @@ public final class PipelineRunner {
     }
 
     /** Whether {@code table} holds {@code r} already: it is ahead of where the partition's reading started. */
-    private boolean alreadyHeld(String table, ConsumerRecord<byte[], byte[]> r) {
-        Map<String, Long> ahead = aheadOfStart.get(new TopicPartition(r.topic(), r.partition()));
+    private boolean alreadyHeld(String table, SourceRecord r) {
+        Map<String, Long> ahead = aheadOfStart.get(new TopicPartition(r.stream(), r.partition()));
         if (ahead == null) {
             return false;
         }

@@ -13,13 +13,13 @@ import io.sluice.schema.DataType;
 import io.sluice.schema.MapValue;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.sluice.source.SourceRecord;
 
 /**
  * Turns a Kafka record into a row: the {@code _kafka_*} columns, the key (as text, or decoded by
@@ -62,11 +62,11 @@ public final class RecordDecoder {
      * @throws DecodeException with what is wrong with the key or value (the caller adds where it came from)
      * @throws io.sluice.format.SchemaUnavailableException when the registry cannot be reached
      */
-    public void decode(ConsumerRecord<byte[], byte[]> r, Row row) throws DecodeException {
+    public void decode(SourceRecord r, Row row) throws DecodeException {
         byte[] value = r.value();
         byte[] key = r.key();
         row.clear();
-        row.put("_kafka_topic", r.topic());
+        row.put("_kafka_topic", r.stream());
         row.put("_kafka_partition", r.partition());
         row.put("_kafka_offset", r.offset());
         row.put("_kafka_timestamp", Instant.ofEpochMilli(r.timestamp()));
@@ -93,11 +93,11 @@ public final class RecordDecoder {
      * The record's headers as a map of name to bytes (a null value stays null). Kafka allows a name twice; the map keeps
      * the last value, as Kafka's {@code Headers.lastHeader} does.
      */
-    private static MapValue headers(Headers in) {
+    private static MapValue headers(List<SourceRecord.Header> in) {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        for (Header h : in) {
-            out.remove(h.key());
-            out.put(h.key(), h.value());
+        for (SourceRecord.Header h : in) {
+            out.remove(h.name());
+            out.put(h.name(), h.value());
         }
         return new MapValue(out);
     }

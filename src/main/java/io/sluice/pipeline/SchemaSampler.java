@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.sluice.source.SourceRecord;
 
 /**
  * Decodes a sample of records into per-table batches, exactly as a run would, without writing anything:
@@ -55,7 +55,7 @@ public final class SchemaSampler {
         Row row = new Row();
         long deadline = System.nanoTime() + idle.toNanos();
         while (read < limit && !reader.done() && System.nanoTime() < deadline) {
-            ConsumerRecord<byte[], byte[]> r = reader.nextRecord(Duration.ofMillis(200));
+            SourceRecord r = reader.next(Duration.ofMillis(200));
             if (r == null) {
                 continue;
             }
@@ -64,18 +64,18 @@ public final class SchemaSampler {
             try {
                 decoder.decode(r, row);
             } catch (SchemaUnavailableException e) {
-                throw new RecordException(Stage.DECODE, r.topic(), r.partition(), r.offset(), e.getMessage());
+                throw new RecordException(Stage.DECODE, r.stream(), r.partition(), r.offset(), e.getMessage());
             } catch (DecodeException e) {
                 failed++;
                 if (problems.size() < MAX_PROBLEMS) {
-                    problems.add(r.topic() + "/" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
+                    problems.add(r.stream() + "/" + r.partition() + "@" + r.offset() + ": " + e.getMessage());
                 }
                 continue;
             }
-            String table = tableOfTopic.computeIfAbsent(r.topic(), spec.sink().config()::targetFor);
+            String table = tableOfTopic.computeIfAbsent(r.stream(), spec.sink().config()::targetFor);
             tables.computeIfAbsent(table, TableBatch::new).add(row);
             if (row.schemaId() >= 0) {
-                schemaIds.computeIfAbsent(table, t -> new java.util.TreeMap<>()).putIfAbsent(row.schemaId(), r.topic());
+                schemaIds.computeIfAbsent(table, t -> new java.util.TreeMap<>()).putIfAbsent(row.schemaId(), r.stream());
             }
         }
         return new Sample(tables, read, problems, failed, schemaIds);

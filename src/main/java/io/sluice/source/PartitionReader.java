@@ -31,7 +31,7 @@ import org.apache.kafka.common.TopicPartition;
  * which are no loss, pass silently. It also measures how long it waited for records without moving on
  * ({@link #idleNanos}), which {@link SourceHealth} turns into a failure or an unhealthy warning.
  */
-public final class PartitionReader {
+public final class PartitionReader implements RecordSource {
     private final Consumer<byte[], byte[]> consumer;
     private final Map<TopicPartition, PartitionRange> ranges = new HashMap<>();
     private final Set<TopicPartition> active = new HashSet<>();
@@ -79,6 +79,7 @@ public final class PartitionReader {
     }
 
     /** True when every range is bounded and fully read. */
+    @Override
     public boolean done() {
         return active.isEmpty() && pending.isEmpty() && ranges.values().stream().allMatch(PartitionRange::bounded);
     }
@@ -86,7 +87,8 @@ public final class PartitionReader {
     /**
      * The next record, polling for at most {@code timeout} when none is buffered; null when none arrived.
      */
-    public ConsumerRecord<byte[], byte[]> nextRecord(Duration timeout) {
+    @Override
+    public SourceRecord next(Duration timeout) {
         if (pending.isEmpty() && !active.isEmpty()) {
             fill(timeout);
         }
@@ -101,7 +103,7 @@ public final class PartitionReader {
                 next.put(p, r.offset() + 1);
             }
         }
-        return r;
+        return r == null ? null : SourceRecord.of(r);
     }
 
     private void fill(Duration timeout) {
@@ -211,11 +213,13 @@ public final class PartitionReader {
     }
 
     /** Per partition, the next offset after everything handed out so far. */
-    public Map<TopicPartition, Long> nextOffsets() {
+    @Override
+    public Map<TopicPartition, Long> nextPositions() {
         return Map.copyOf(next);
     }
 
     /** Records handed out of all bounded ranges, for progress: (position - start) summed. */
+    @Override
     public long consumedSpan() {
         long n = 0;
         for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {

@@ -44,8 +44,9 @@ class RecordDecoderTest {
         SourceOptions withHeaders = new SourceOptions(o.readMode(), o.resumeFromStored(), o.initial(), o.messageFormat(), o.nested(),
                 o.separator(), o.batchSize(), o.batchMaxBytes(), o.batchTimeout(), o.pollTimeout(), o.onError(), o.groupId(),
                 o.commitToKafka(), o.topicRefresh(), o.schemas(), true);
-        ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("orders", 0, 42L, null, bytes("{\"_kafka_headers\":1}"));
-        r.headers().add("trace", new byte[] {1, 2}).add("empty", null).add("trace", new byte[] {(byte) 0xff});
+        ConsumerRecord<byte[], byte[]> kafka = new ConsumerRecord<>("orders", 0, 42L, null, bytes("{\"_kafka_headers\":1}"));
+        kafka.headers().add("trace", new byte[] {1, 2}).add("empty", null).add("trace", new byte[] {(byte) 0xff});
+        io.sluice.source.SourceRecord r = io.sluice.source.SourceRecord.of(kafka);
         Row row = new Row();
         RecordDecoder.open(withHeaders).decode(r, row);
 
@@ -83,7 +84,7 @@ class RecordDecoderTest {
     void aKeyThatIsNotUtf8FailsLikeAValueWould() {
         byte[] key = {'k', (byte) 0xff, 'x'};
         DecodeException e = catchThrowableOfType(DecodeException.class,
-                () -> RecordDecoder.open(json()).decode(new ConsumerRecord<>("orders", 0, 42L, key, bytes("{}")), new Row()));
+                () -> RecordDecoder.open(json()).decode(io.sluice.source.SourceRecord.of(new ConsumerRecord<>("orders", 0, 42L, key, bytes("{}"))), new Row()));
 
         assertThat(e).hasMessage("key (key_format string) is not valid UTF-8 text: byte 0xff at byte 1; or set key_format: bytes"
                 + " to keep such bytes as they are");
@@ -98,7 +99,7 @@ class RecordDecoderTest {
     void aStringValueThatIsNotUtf8SaysWhereAndWhatItLooksLike() {
         SourceOptions text = options(MessageFormat.STRING, SchemaOptions.none());
         DecodeException e = catchThrowableOfType(DecodeException.class, () -> RecordDecoder.open(text)
-                .decode(new ConsumerRecord<>("orders", 0, 42L, null, new byte[] {0, 0, 0, 0, 3, (byte) 0xc3, 0x28}), new Row()));
+                .decode(io.sluice.source.SourceRecord.of(new ConsumerRecord<>("orders", 0, 42L, null, new byte[] {0, 0, 0, 0, 3, (byte) 0xc3, 0x28})), new Row()));
 
         assertThat(e).hasMessage("value (message_format string) is not valid UTF-8 text: byte 0xc3 at byte 5; it starts with the"
                 + " magic byte 0 of the Confluent wire format (schema id 3), so it was written through a schema registry: set"
@@ -143,7 +144,7 @@ class RecordDecoderTest {
                 Optional.of(avsc), Optional.empty(), SchemaOptions.WireFormat.PLAIN, SchemaOptions.SubjectNameStrategy.TOPIC));
         byte[] payload = {(byte) 0xce, 0x0f, 2, 4}; // 999, 1, 2 as zig-zag varints
         DecodeException e = catchThrowableOfType(DecodeException.class, () -> RecordDecoder.open(avro)
-                .decode(new ConsumerRecord<>("orders", 0, 42L, null, payload), new Row()));
+                .decode(io.sluice.source.SourceRecord.of(new ConsumerRecord<>("orders", 0, 42L, null, payload)), new Row()));
         assertThat(e).hasMessage("fields \"a__b\" and \"a\".\"b\" (nested, joined with \"__\"), or a repeated name, both make column \"a__b\"");
 
         Path proto = dir.resolve("s.proto");
@@ -151,8 +152,8 @@ class RecordDecoderTest {
         SourceOptions protobuf = options(MessageFormat.PROTOBUF, new SchemaOptions(MessageFormat.STRING, Optional.empty(),
                 Optional.of(proto), Optional.of("M"), SchemaOptions.WireFormat.PLAIN, SchemaOptions.SubjectNameStrategy.TOPIC));
         Row row = new Row();
-        RecordDecoder.open(protobuf).decode(new ConsumerRecord<>("orders", 0, 42L, bytes("k"),
-                new byte[] {0x08, (byte) 0xe7, 0x07, 0x12, 1, 'x'}), row);
+        RecordDecoder.open(protobuf).decode(io.sluice.source.SourceRecord.of(new ConsumerRecord<>("orders", 0, 42L, bytes("k"),
+                new byte[] {0x08, (byte) 0xe7, 0x07, 0x12, 1, 'x'})), row);
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < row.size(); i++) {
             out.put(row.name(i), row.value(i));
@@ -186,8 +187,8 @@ class RecordDecoderTest {
         return e.getMessage();
     }
 
-    private static ConsumerRecord<byte[], byte[]> record(String key, String value) {
-        return new ConsumerRecord<>("orders", 0, 42L, key == null ? null : bytes(key), bytes(value));
+    private static io.sluice.source.SourceRecord record(String key, String value) {
+        return io.sluice.source.SourceRecord.of(new ConsumerRecord<>("orders", 0, 42L, key == null ? null : bytes(key), bytes(value)));
     }
 
     private static byte[] bytes(String s) {

@@ -54,9 +54,9 @@ public final class ParquetWriterBench {
             for (int i = 0; i < batchSize && b * batchSize + i < rows; i++) {
                 long offset = (long) b * batchSize + i;
                 byte[] value = events.next();
-                ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>("sensors", 0, offset, ts + offset / 10, null,
+                io.sluice.source.SourceRecord r = io.sluice.source.SourceRecord.of(new ConsumerRecord<>("sensors", 0, offset, ts + offset / 10, null,
                         0, 0, events.key(), value, new org.apache.kafka.common.header.internals.RecordHeaders(),
-                        Optional.empty());
+                        Optional.empty()));
                 decoder.decode(r, row);
                 tb.add(row);
             }
