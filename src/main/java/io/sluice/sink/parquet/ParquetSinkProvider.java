@@ -33,6 +33,7 @@ public final class ParquetSinkProvider implements SinkProvider {
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     /** A file name's limit on common file systems (the names are ASCII: bytes). */
     private static final int MAX_TABLE_NAME = 255;
+    private static final long MAX_S3_FILE = 5L << 30;
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?",
             Pattern.CASE_INSENSITIVE);
     private static final Map<String, Transform> TRANSFORMS = new LinkedHashMap<>();
@@ -87,6 +88,11 @@ public final class ParquetSinkProvider implements SinkProvider {
             }
         }
         long target = size(node, "target_file_size", ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE);
+        if (path instanceof StoreLocation.S3 && target > MAX_S3_FILE) {
+            // one PUT carries a file: S3 takes at most 5 GiB in one
+            node.error("target_file_size", String.format("%.1f GiB is more than the 5 GiB S3 takes in one upload (sink.path is"
+                    + " on S3); use at most 5GiB (128MB to 1GB is what readers handle best)", target / (double) (1L << 30)));
+        }
         int interval = node.intValue("commit_interval_ms", (int) ParquetSinkConfig.DEFAULT_COMMIT_INTERVAL.toMillis(), 0,
                 86_400_000);
         Compression codec = node.choice("compression", Compression.ZSTD, CODECS);
