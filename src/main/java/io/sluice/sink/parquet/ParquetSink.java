@@ -417,7 +417,17 @@ final class ParquetSink implements Sink {
             Ledger.mark(store, t.table);
         }
         String key = Ledger.key(t.table, seq);
-        if (!store.putIfAbsent(key, entry.toJson())) {
+        boolean created;
+        try {
+            created = store.putIfAbsent(key, entry.toJson());
+        } catch (SluiceException e) {
+            // no answer: the entry may exist (its response lost), listing these files, so they stay for the next run's claim
+            t.finished.clear();
+            throw new SluiceException(Stage.COMMIT, "table " + t.table + ": commit failed: " + e.getMessage() + ". The table"
+                    + " stays at ledger entry " + (seq - 1) + " unless entry " + seq + " was created before the answer was"
+                    + " lost; the next run reads which, continues from there and removes the files no entry lists", e);
+        }
+        if (!created) {
             throw fenced(t, seq);
         }
         t.head = entry;
@@ -445,12 +455,14 @@ final class ParquetSink implements Sink {
     private void discard(TableState t) {
         t.open.values().forEach(PartFile::abandon);
         t.open.clear();
-        for (DataFile f : t.finished) {
+        for (int i = 0; i < t.finished.size(); i++) {
             try {
-                store.delete(f.key());
+                store.delete(t.finished.get(i).key());
             } catch (RuntimeException e) {
-                LOG.warn("could not remove uncommitted data file {}: {} (the next run removes it)", store.describe(f.key()),
-                        e.getMessage());
+                // the store is failing: each further delete would wait out its retries too, and the next run's claim removes them
+                LOG.warn("table {}: could not remove {} uncommitted data files ({}); the next run removes them", t.table,
+                        t.finished.size() - i, e.getMessage());
+                break;
             }
         }
         t.finished.clear();
