@@ -51,6 +51,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean inOutage;
     private volatile Predicate<String> dropMatching;
     private final AtomicInteger toDropMatching = new AtomicInteger();
+    private volatile boolean ignoreConditions;
 
     /** How an outage answers. */
     public enum Outage {
@@ -112,6 +113,14 @@ public final class FaultProxy implements AutoCloseable {
     public void dropNextMatching(Predicate<String> match, int n) {
         dropMatching = match;
         toDropMatching.set(n);
+    }
+
+    /**
+     * While on, S3's {@code 412 Precondition Failed} answers reach the client as {@code 200 OK}: the proxy plays a store
+     * that ignores {@code If-None-Match} (the object is not replaced, but the writer is told it wrote it).
+     */
+    public void ignoreConditions(boolean on) {
+        ignoreConditions = on;
     }
 
     /** The request lines seen so far, in arrival order (failed and dropped ones included). */
@@ -178,6 +187,8 @@ public final class FaultProxy implements AutoCloseable {
                 if (drop) {
                     passInterimResponses(upstream.getInputStream(), client.getOutputStream());
                     dropped.incrementAndGet();
+                } else if (ignoreConditions) {
+                    passAnswering412As200(upstream.getInputStream(), client.getOutputStream());
                 } else {
                     upstream.getInputStream().transferTo(client.getOutputStream());
                 }
@@ -241,6 +252,30 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         return out.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Passes the response on, but a 412 becomes a 200 OK without a body. */
+    private static void passAnswering412As200(InputStream upstream, OutputStream client) throws IOException {
+        while (true) {
+            byte[] head = readHead(upstream);
+            if (head == null) {
+                return;
+            }
+            String text = new String(head, StandardCharsets.ISO_8859_1);
+            if (text.startsWith("HTTP/1.1 412")) {
+                upstream.readNBytes((int) contentLength(text.toLowerCase(Locale.ROOT)));
+                client.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                client.flush();
+                return;
+            }
+            client.write(head);
+            if (!text.startsWith("HTTP/1.1 1")) {
+                upstream.transferTo(client);
+                return;
+            }
+            client.flush();
+        }
     }
 
     /** Passes "100 Continue" through and returns at the first final response, which is not passed on. */

@@ -119,6 +119,30 @@ class ParquetS3FaultsIT {
     }
 
     @Test
+    void aNewTableWhoseFirstCommitFailedKeepsNoFilesOnceTheNextRunHasCommittedIt() throws Exception {
+        ParquetSink sink = ParquetSink.open(throughProxy(), "pipe");
+        try {
+            sink.write(batch(0, 0, ROWS));
+            proxy.outageFrom(ledgerPut(), Outage.SLOW_DOWN);
+            assertThatThrownBy(sink::flush).isInstanceOf(SluiceException.class)
+                    .hasMessage("table events: commit failed: s3://" + bucket + "/lake/events/_sluice/ledger/"
+                            + "00000000000000000000.json: create-if-absent failed: 503 SlowDown after 6 attempts (Please"
+                            + " reduce your request rate.). Nothing is committed to the table unless entry 0 was created before"
+                            + " the answer was lost; the next run reads which, continues from there and removes the files no"
+                            + " entry lists");
+        } finally {
+            sink.close();
+        }
+        assertThat(entries()).isEmpty();
+        assertThat(dataFilesInS3()).hasSize(4);
+        proxy.endOutage();
+        rerun();
+        assertThat(dataFilesInS3()).as("the first commit removed what the failed attempt left").isEqualTo(committedFiles())
+                .hasSize(4);
+        assertEveryRowOnce();
+    }
+
+    @Test
     void aConnectionCutInTheMiddleOfAnUploadFailsTheFlushNamingTheFileAndNothingOfItIsCommitted() throws Exception {
         ParquetSink sink = ParquetSink.open(throughProxy(), "pipe");
         try {

@@ -308,6 +308,24 @@ class ParquetSinkIT {
     }
 
     @Test
+    void filesLeftForANewTablesFirstEntryAreRemovedOnceItIsCommitted() throws Exception {
+        ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
+        ParquetSink crashed = ParquetSink.open(c, "pipe"); // dies before the table's first commit (no close)
+        crashed.write(new Batch(0, List.of(ids("events", 0, 30_000)), at(p0, 30_000)));
+        assertThat(dataFiles("events")).isNotEmpty();
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            assertThat(sink.positions()).isEmpty();
+            sink.write(new Batch(0, List.of(ids("events", 0, 10)), at(p0, 10)));
+            sink.flush();
+        }
+        try (Ledgers l = Ledgers.read(c)) {
+            assertThat(dataFiles("events")).containsExactlyElementsOf(l.committedFiles("events").stream().map(dir::resolve)
+                    .toList());
+        }
+        assertThat(query("SELECT count(*) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(10L));
+    }
+
+    @Test
     void theWriterOpenedSecondFencesTheFirstWhoseFilesAreRemoved() throws Exception {
         ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
         try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
