@@ -234,8 +234,11 @@ public final class LocalStore implements ObjectStore {
         return new SluiceException(Stage.WRITE, "cannot " + what + " " + where + ": " + cause(e), e);
     }
 
-    /** The cause of a file system failure in plain words, naming the path when it is not the one being written. */
-    static String cause(IOException e) {
+    /**
+     * The cause of a file system failure in plain words ("disk full", "permission denied", "... is not a directory"),
+     * naming the path when it is not the one being written; for writers of local files outside a store (staging files).
+     */
+    public static String cause(IOException e) {
         String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : null;
         String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
         String r = reason == null ? "" : reason;

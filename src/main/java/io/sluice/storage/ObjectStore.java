@@ -21,7 +21,9 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Checks, before anything is read, that the root can be written: the directory can be created and written, or the
-     * bucket exists and the credentials may list and put in it. Throws naming the location and the cause.
+     * bucket exists, the credentials may list, put and read in it, and the store refuses to create an object that exists
+     * (an endpoint that is not S3, or a store that ignores {@code If-None-Match}, fails here). Throws naming the location
+     * and the cause.
      */
     void check();
 

@@ -167,6 +167,12 @@ final class S3Calls {
         if (io instanceof SSLException) {
             return "cannot reach S3 endpoint " + endpoint + ": TLS failed (" + firstLine(io.getMessage()) + ")";
         }
+        if (io instanceof org.apache.http.NoHttpResponseException) {
+            return "connection to S3 endpoint " + endpoint + " was closed before it answered";
+        }
+        if (io instanceof org.apache.http.ConnectionClosedException) {
+            return "connection to S3 endpoint " + endpoint + " was closed in the middle of its answer";
+        }
         if (io instanceof SocketException) {
             return "connection to S3 endpoint " + endpoint + " failed: " + firstLine(io.getMessage());
         }

@@ -127,15 +127,49 @@ public final class S3Store implements ObjectStore {
                     + " s3.secret_access_key, or configure the AWS credentials chain: AWS_ACCESS_KEY_ID and"
                     + " AWS_SECRET_ACCESS_KEY, ~/.aws/credentials, an instance role)", e);
         }
+        String probe = folder() + Keys.RESERVED + "probe-" + UUID.randomUUID();
+        byte[] data = probe.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try {
-            calls.call("check", where, r -> s3.headBucket(h -> h.bucket(bucket)));
+            try {
+                calls.call("check", where, r -> s3.headBucket(h -> h.bucket(bucket)));
+            } catch (Failure f) {
+                if (f.status != 404) {
+                    throw f;
+                }
+                // an answer to HEAD has no body: the listing's error code tells a missing bucket from something not S3
+            }
             calls.call("list", where, r -> s3.listObjectsV2(l -> l.bucket(bucket).prefix(folder()).maxKeys(1)));
-            String probe = folder() + Keys.RESERVED + "probe-" + UUID.randomUUID();
-            byte[] data = probe.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            calls.call("write", where, r -> s3.putObject(put(probe).ifNoneMatch("*").build(), RequestBody.fromBytes(data)));
+            calls.call("write", where, r -> putProbe(probe, data)); // a 412 here is an earlier attempt's (the key is random)
+            boolean readBack = Arrays.equals(calls.call("read", where, r -> read(probe)), data);
+            // the ledger's create-if-absent: a store that ignores If-None-Match would let two writers commit one entry
+            boolean conditional = readBack && !calls.call("write", where, r -> putProbe(probe, data));
             calls.call("delete", where, r -> s3.deleteObject(d -> d.bucket(bucket).key(probe)));
+            if (!readBack) {
+                throw new SluiceException(Stage.CONNECT, where + ": the endpoint " + calls.endpoint() + " does not answer as"
+                        + " an S3 API does: an object written there did not read back the same (check s3.endpoint: the"
+                        + " address and port of the S3 API, not of a web console or another service)");
+            }
+            if (!conditional) {
+                throw new SluiceException(Stage.CONNECT, where + ": the store at " + calls.endpoint() + " ignores"
+                        + " conditional writes (If-None-Match: *): writing an object that already existed succeeded. Sluice"
+                        + " commits with them, so that two writers can never both take one ledger entry; use a store that"
+                        + " supports them (AWS S3 does)");
+            }
         } catch (Failure f) {
             throw new SluiceException(Stage.CONNECT, checkMessage(f), f.getCause());
+        }
+    }
+
+    /** Creates {@code probe} if absent: true when it was created, false when the store answered that it existed (412). */
+    private boolean putProbe(String probe, byte[] data) {
+        try {
+            s3.putObject(put(probe).ifNoneMatch("*").build(), RequestBody.fromBytes(data));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() != 412) {
+                throw e;
+            }
+            return false;
         }
     }
 
@@ -145,7 +179,11 @@ public final class S3Store implements ObjectStore {
             case 0 -> describe("") + ": " + f.cause + after;
             case 403 -> describe("") + ": access denied to bucket " + bucket
                     + " (check s3.access_key_id / secret_access_key or the AWS credentials chain)";
-            case 404 -> describe("") + ": bucket " + bucket + " does not exist (at " + calls.endpoint() + ")";
+            case 404 -> "NoSuchBucket".equals(f.code)
+                    ? describe("") + ": bucket " + bucket + " does not exist (at " + calls.endpoint() + ")"
+                    : describe("") + ": the endpoint " + calls.endpoint() + " answered 404 for bucket " + bucket + " without"
+                            + " S3's error code, so it does not look like an S3 API (check s3.endpoint: the address and port"
+                            + " of the S3 API, not of a web console or another service)";
             case 301 -> describe("") + ": bucket " + bucket + " is in another region (set s3.region to the bucket's)";
             default -> f.getMessage();
         };

@@ -9,10 +9,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A TCP proxy in front of an S3 endpoint that injects faults, for retry tests. It makes every request use a connection
@@ -21,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #dropNext} is counting down it forwards the request but swallows the response and closes (a lost
  * response: the request took effect, the client never heard). Otherwise it pipes bytes both ways unchanged (but for
  * the {@code Connection} header), so request signatures (which cover the Host header the client sent) stay valid.
+ *
+ * <p>Faults can also be aimed at requests by their request line ({@code PUT /bucket/key?x-id=PutObject HTTP/1.1}):
+ * {@link #outageFrom} starts an outage at the first matching request (every request from it on fails, until
+ * {@link #endOutage}), and {@link #dropNextMatching} loses the responses of matching requests only.
  */
 public final class FaultProxy implements AutoCloseable {
     private static final byte[] END_OF_HEAD = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -38,6 +45,21 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger dropped = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile Predicate<String> outageTrigger;
+    private volatile Outage outageKind = Outage.SLOW_DOWN;
+    private volatile boolean inOutage;
+    private volatile Predicate<String> dropMatching;
+    private final AtomicInteger toDropMatching = new AtomicInteger();
+    private volatile boolean ignoreConditions;
+
+    /** How an outage answers. */
+    public enum Outage {
+        /** {@code 503 SlowDown}, as S3 throttling. */
+        SLOW_DOWN,
+        /** No answer: the connection is cut once half of the request body (if any) has reached S3, as mid-upload. */
+        CUT
+    }
 
     /** A proxy on a free port of 127.0.0.1 in front of {@code upstream} (an http URI on 127.0.0.1). */
     public FaultProxy(URI upstream) throws IOException {
@@ -64,6 +86,46 @@ public final class FaultProxy implements AutoCloseable {
     /** The next {@code n} requests reach S3 but their responses are lost. */
     public void dropNext(int n) {
         toDrop.set(n);
+    }
+
+    /**
+     * From the first request whose request line matches {@code trigger} on (that one included), every request fails as
+     * {@code kind} says, until {@link #endOutage}. The trigger is asked once per request, in arrival order.
+     */
+    public void outageFrom(Predicate<String> trigger, Outage kind) {
+        outageKind = kind;
+        inOutage = false;
+        outageTrigger = trigger;
+    }
+
+    /** Ends the outage (and its trigger): requests pass again. */
+    public void endOutage() {
+        outageTrigger = null;
+        inOutage = false;
+    }
+
+    /** Whether an outage has started and not ended. */
+    public boolean inOutage() {
+        return inOutage;
+    }
+
+    /** The next {@code n} requests whose request line matches {@code match} reach S3 but their responses are lost. */
+    public void dropNextMatching(Predicate<String> match, int n) {
+        dropMatching = match;
+        toDropMatching.set(n);
+    }
+
+    /**
+     * While on, S3's {@code 412 Precondition Failed} answers reach the client as {@code 200 OK}: the proxy plays a store
+     * that ignores {@code If-None-Match} (the object is not replaced, but the writer is told it wrote it).
+     */
+    public void ignoreConditions(boolean on) {
+        ignoreConditions = on;
+    }
+
+    /** The request lines seen so far, in arrival order (failed and dropped ones included). */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     /** How many requests got a 503 so far. */
@@ -101,34 +163,80 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             String headers = new String(head, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-            if (countDown(toFail)) {
+            String line = new String(head, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            requests.add(line);
+            if (outage(line)) {
                 failed.incrementAndGet();
-                if (!headers.contains("expect: 100-continue")) {
-                    in.readNBytes((int) contentLength(headers)); // unread bytes would turn our close into a reset
+                if (outageKind == Outage.CUT) {
+                    cut(head, in, client.getOutputStream(), headers);
+                } else {
+                    answer(client, in, headers, new String[] {"503", "SlowDown", "Please reduce your request rate."});
                 }
-                String[] f = fault;
-                byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + f[1] + "</Code>"
-                        + "<Message>" + f[2] + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
-                OutputStream out = client.getOutputStream();
-                out.write(("HTTP/1.1 " + f[0] + " " + f[1] + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body);
-                out.flush();
                 return;
             }
-            boolean drop = countDown(toDrop);
+            if (countDown(toFail)) {
+                failed.incrementAndGet();
+                answer(client, in, headers, fault);
+                return;
+            }
+            Predicate<String> dropIf = dropMatching;
+            boolean drop = countDown(toDrop) || dropIf != null && dropIf.test(line) && countDown(toDropMatching);
             try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
                 upstream.getOutputStream().write(closing(head));
                 pool.execute(() -> pipe(in, upstream));
                 if (drop) {
                     passInterimResponses(upstream.getInputStream(), client.getOutputStream());
                     dropped.incrementAndGet();
+                } else if (ignoreConditions) {
+                    passAnswering412As200(upstream.getInputStream(), client.getOutputStream());
                 } else {
                     upstream.getInputStream().transferTo(client.getOutputStream());
                 }
             }
         } catch (IOException e) {
             // one side closed: the connection is over
+        }
+    }
+
+    private boolean outage(String line) {
+        Predicate<String> trigger = outageTrigger;
+        if (trigger == null) {
+            return false;
+        }
+        if (!inOutage && trigger.test(line)) {
+            inOutage = true;
+        }
+        return inOutage;
+    }
+
+    private static void answer(Socket client, InputStream in, String headers, String[] f) throws IOException {
+        if (!headers.contains("expect: 100-continue")) {
+            in.readNBytes((int) contentLength(headers)); // unread bytes would turn our close into a reset
+        }
+        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + f[1] + "</Code>"
+                + "<Message>" + f[2] + "</Message></Error>").getBytes(StandardCharsets.UTF_8);
+        OutputStream out = client.getOutputStream();
+        out.write(("HTTP/1.1 " + f[0] + " " + f[1] + "\r\nContent-Type: application/xml\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+    }
+
+    /**
+     * Passes the request head and half of its body (asking for it when the client waits for "100 Continue") to S3, then
+     * closes both connections unanswered: S3 gets a part of the request, the client no response.
+     */
+    private void cut(byte[] head, InputStream in, OutputStream out, String headers) throws IOException {
+        long length = contentLength(headers);
+        try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+            OutputStream to = upstream.getOutputStream();
+            to.write(closing(head));
+            if (length > 0 && headers.contains("expect: 100-continue")) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+            to.write(in.readNBytes((int) (length / 2)));
+            to.flush();
         }
     }
 
@@ -144,6 +252,30 @@ public final class FaultProxy implements AutoCloseable {
             }
         }
         return out.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Passes the response on, but a 412 becomes a 200 OK without a body. */
+    private static void passAnswering412As200(InputStream upstream, OutputStream client) throws IOException {
+        while (true) {
+            byte[] head = readHead(upstream);
+            if (head == null) {
+                return;
+            }
+            String text = new String(head, StandardCharsets.ISO_8859_1);
+            if (text.startsWith("HTTP/1.1 412")) {
+                upstream.readNBytes((int) contentLength(text.toLowerCase(Locale.ROOT)));
+                client.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                client.flush();
+                return;
+            }
+            client.write(head);
+            if (!text.startsWith("HTTP/1.1 1")) {
+                upstream.transferTo(client);
+                return;
+            }
+            client.flush();
+        }
     }
 
     /** Passes "100 Continue" through and returns at the first final response, which is not passed on. */

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link S3Store} against a real S3 API (S3Proxy), with faults injected in front of it. */
 class S3StoreIT {
@@ -271,6 +272,65 @@ class S3StoreIT {
             proxy.dropNext(1);
             assertThat(store.putIfAbsent("_sluice/commit-1", bytes("writer-b"))).isFalse();
             assertThat(store.get("_sluice/commit-1")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("writer-a")));
+        }
+    }
+
+    @Test
+    void anEndpointThatIsNotAnS3ApiIsToldApartFromAMissingBucket() throws Exception {
+        // a web console or another service on the port s3.endpoint names: one answers 200 to everything, one 404
+        for (int status : new int[] {200, 404}) {
+            com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            web.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                byte[] page = "<html><body>Object Storage Console</body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "text/html");
+                boolean head = exchange.getRequestMethod().equals("HEAD");
+                exchange.sendResponseHeaders(status, head ? -1 : page.length);
+                if (!head) {
+                    exchange.getResponseBody().write(page);
+                }
+                exchange.close();
+            });
+            web.start();
+            URI endpoint = URI.create("http://127.0.0.1:" + web.getAddress().getPort());
+            S3Settings settings = new S3Settings(Optional.of(endpoint), "us-east-1", true,
+                    Optional.of(new Secret(s3.accessKey())), Optional.of(new Secret(s3.secretKey())));
+            try (S3Store store = S3Store.open(settings, "lake-bucket", "p", FAST, 1000)) {
+                assertThatThrownBy(store::check)
+                        .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.stage()).isEqualTo(Stage.CONNECT))
+                        .hasMessage(status == 200
+                                ? "s3://lake-bucket/p: the endpoint " + endpoint + " does not answer as an S3 API does: an"
+                                        + " object written there did not read back the same (check s3.endpoint: the address and"
+                                        + " port of the S3 API, not of a web console or another service)"
+                                : "s3://lake-bucket/p: the endpoint " + endpoint + " answered 404 for bucket lake-bucket"
+                                        + " without S3's error code, so it does not look like an S3 API (check s3.endpoint: the"
+                                        + " address and port of the S3 API, not of a web console or another service)");
+            } finally {
+                web.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void aStoreThatIgnoresConditionalWritesIsRefusedBeforeAnythingIsWritten(@TempDir Path copy) throws Exception {
+        String bucket = newBucket();
+        try (FaultProxy proxy = new FaultProxy(s3.endpoint());
+             S3Store store = S3Store.open(through(proxy), bucket, "r", FAST, 1000)) {
+            proxy.ignoreConditions(true);
+            store.put("_sluice/ledger/1.json", bytes("writer-a"));
+            assertThat(store.putIfAbsent("_sluice/ledger/1.json", bytes("writer-b")))
+                    .as("what such a store does to the ledger: both writers win").isTrue();
+            assertThatThrownBy(store::check)
+                    .isInstanceOfSatisfying(SluiceException.class, e -> assertThat(e.stage()).isEqualTo(Stage.CONNECT))
+                    .hasMessage("s3://" + bucket + "/r: the store at " + proxy.endpoint() + " ignores conditional writes"
+                            + " (If-None-Match: *): writing an object that already existed succeeded. Sluice commits with"
+                            + " them, so that two writers can never both take one ledger entry; use a store that supports"
+                            + " them (AWS S3 does)");
+            assertThat(s3.download(bucket, "r", copy)).as("the probe is removed")
+                    .isEqualTo(1);
+            proxy.ignoreConditions(false);
+            store.check();
         }
     }
 

@@ -200,7 +200,10 @@ final class ParquetSink implements Sink {
                 + " per table at a time.");
     }
 
-    /** Deletes data files of {@code t} that no commit entry lists: what crashed or fenced attempts left behind. */
+    /**
+     * Deletes data files of {@code t} that no commit entry lists: what crashed or fenced attempts left behind. Only files
+     * named after this writer's entry or earlier ones: those can never be committed any more.
+     */
     private void removeOrphans(TableState t) {
         Map<Long, Optional<LedgerEntry>> entries = new HashMap<>();
         int removed = 0;
@@ -214,6 +217,9 @@ final class ParquetSink implements Sink {
                 continue;
             }
             long seq = Long.parseLong(m.group(1));
+            if (seq > t.head.seq()) {
+                continue; // named after an entry to come: a writer that claimed the table after this one is writing it
+            }
             Optional<LedgerEntry> e = entries.computeIfAbsent(seq, s -> Ledger.entry(store, t.table, s));
             boolean committed = e.isPresent() && e.get().kind() == Kind.COMMIT && e.get().writer().startsWith(m.group(2))
                     && e.get().files().stream().anyMatch(f -> f.key().equals(k));
@@ -417,7 +423,18 @@ final class ParquetSink implements Sink {
             Ledger.mark(store, t.table);
         }
         String key = Ledger.key(t.table, seq);
-        if (!store.putIfAbsent(key, entry.toJson())) {
+        boolean created;
+        try {
+            created = store.putIfAbsent(key, entry.toJson());
+        } catch (SluiceException e) {
+            // no answer: the entry may exist (its response lost), listing these files, so they stay for the next run's claim
+            t.finished.clear();
+            throw new SluiceException(Stage.COMMIT, "table " + t.table + ": commit failed: " + e.getMessage() + ". "
+                    + (seq == 0 ? "Nothing is committed to the table" : "The table stays at ledger entry " + (seq - 1))
+                    + " unless entry " + seq + " was created before the answer was lost; the next run reads which,"
+                    + " continues from there and removes the files no entry lists", e);
+        }
+        if (!created) {
             throw fenced(t, seq);
         }
         t.head = entry;
@@ -428,6 +445,22 @@ final class ParquetSink implements Sink {
         t.pendingChanges.clear();
         t.finished.clear();
         t.fileCounter = 0;
+        if (seq == 0) {
+            removeOrphansOfNewTable(t);
+        }
+    }
+
+    /**
+     * A table without entries is claimed by no one, so files an earlier attempt wrote for its first entry (a crash, a
+     * failed commit) stay until its first entry exists: then no other writer can commit them, and they can go.
+     */
+    private void removeOrphansOfNewTable(TableState t) {
+        try {
+            removeOrphans(t);
+        } catch (RuntimeException e) {
+            LOG.warn("table {}: could not remove data files no commit lists ({}); the next run removes them", t.table,
+                    e.getMessage());
+        }
     }
 
     private FencedException fenced(TableState t, long seq) {
@@ -445,12 +478,14 @@ final class ParquetSink implements Sink {
     private void discard(TableState t) {
         t.open.values().forEach(PartFile::abandon);
         t.open.clear();
-        for (DataFile f : t.finished) {
+        for (int i = 0; i < t.finished.size(); i++) {
             try {
-                store.delete(f.key());
+                store.delete(t.finished.get(i).key());
             } catch (RuntimeException e) {
-                LOG.warn("could not remove uncommitted data file {}: {} (the next run removes it)", store.describe(f.key()),
-                        e.getMessage());
+                // the store is failing: each further delete would wait out its retries too, and the next run's claim removes them
+                LOG.warn("table {}: could not remove {} uncommitted data files ({}); the next run removes them", t.table,
+                        t.finished.size() - i, e.getMessage());
+                break;
             }
         }
         t.finished.clear();

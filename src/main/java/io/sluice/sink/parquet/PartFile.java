@@ -4,6 +4,7 @@ import io.sluice.pipeline.SluiceException;
 import io.sluice.pipeline.Stage;
 import io.sluice.schema.Column;
 import io.sluice.sink.TableRows;
+import io.sluice.storage.LocalStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class PartFile {
                     .build();
             return new PartFile(key, staging, columns, w);
         } catch (IOException | RuntimeException e) {
-            throw new SluiceException(Stage.WRITE, "cannot create Parquet file " + staging + " (for " + key + "): " + e, e);
+            throw new SluiceException(Stage.WRITE, "cannot create Parquet file " + staging + " (for " + key + "): " + cause(e), e);
         }
     }
 
@@ -65,7 +66,7 @@ final class PartFile {
         try {
             writer.write(cursor);
         } catch (IOException e) {
-            throw new SluiceException(Stage.WRITE, "cannot write Parquet file " + staging + " (for " + key + "): " + e, e);
+            throw new SluiceException(Stage.WRITE, "cannot write Parquet file " + staging + " (for " + key + "): " + cause(e), e);
         }
         rows++;
         if (++sinceCheck >= SIZE_CHECK_ROWS) {
@@ -94,7 +95,7 @@ final class PartFile {
             cursor.rows = null;
             return Files.size(staging);
         } catch (IOException | RuntimeException e) {
-            throw new SluiceException(Stage.WRITE, "cannot finish Parquet file " + staging + " (for " + key + "): " + e, e);
+            throw new SluiceException(Stage.WRITE, "cannot finish Parquet file " + staging + " (for " + key + "): " + cause(e), e);
         }
     }
 
@@ -110,6 +111,16 @@ final class PartFile {
         } catch (IOException ignored) {
             // the staging directory is only ever read by this writer
         }
+    }
+
+    /** What failed, in plain words: the file system's cause ("disk full") when there is one under the writer's error. */
+    private static String cause(Exception e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return LocalStore.cause(io);
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static final class Builder extends ParquetWriter.Builder<RowWriteSupport.Cursor, Builder> {

@@ -308,6 +308,24 @@ class ParquetSinkIT {
     }
 
     @Test
+    void filesLeftForANewTablesFirstEntryAreRemovedOnceItIsCommitted() throws Exception {
+        ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
+        ParquetSink crashed = ParquetSink.open(c, "pipe"); // dies before the table's first commit (no close)
+        crashed.write(new Batch(0, List.of(ids("events", 0, 30_000)), at(p0, 30_000)));
+        assertThat(dataFiles("events")).isNotEmpty();
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            assertThat(sink.positions()).isEmpty();
+            sink.write(new Batch(0, List.of(ids("events", 0, 10)), at(p0, 10)));
+            sink.flush();
+        }
+        try (Ledgers l = Ledgers.read(c)) {
+            assertThat(dataFiles("events")).containsExactlyElementsOf(l.committedFiles("events").stream().map(dir::resolve)
+                    .toList());
+        }
+        assertThat(query("SELECT count(*) FROM read_parquet(" + glob("events") + ")")).containsExactly(row(10L));
+    }
+
+    @Test
     void theWriterOpenedSecondFencesTheFirstWhoseFilesAreRemoved() throws Exception {
         ParquetSinkConfig c = config(List.of(), 64 * 1024, Duration.ofHours(1));
         try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
@@ -534,5 +552,66 @@ class ParquetSinkIT {
                             + " _, - and ., not starting with _, - or ., at most 255 characters)");
         }
         assertThat(Files.exists(dir.resolveSibling("escape"))).isFalse();
+    }
+
+    @Test
+    void aFileSystemErrorMidFlushNamesThePathAndTheLedgerListsOnlyWholeFiles() throws Exception {
+        ParquetSinkConfig c = config(List.of(new PartitionField("bucket", Transform.IDENTITY)),
+                ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE, Duration.ofHours(1));
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            sink.write(new Batch(0, List.of(buckets("a", 0, 100)), at(p0, 100)));
+            sink.flush();
+            sink.write(new Batch(1, List.of(buckets("c", 100, 1000)), at(p0, 1000)));
+            // something outside Sluice puts a file where a partition directory of this flush must go
+            Path blocking = Files.writeString(dir.resolve("events").resolve("bucket=c2"), "not a directory");
+            assertThatThrownBy(sink::flush).isInstanceOf(io.sluice.pipeline.SluiceException.class)
+                    .hasMessageStartingWith("cannot move " + dir.resolve(".sluice-staging"))
+                    .hasMessageMatching(".* to " + java.util.regex.Pattern.quote(blocking.toString())
+                            + "/part-00000000000000000001-[0-9a-f]{8}-[0-9]\\.parquet: "
+                            + java.util.regex.Pattern.quote(blocking.toString()) + " is not a directory");
+            Files.delete(blocking);
+        }
+        try (Ledgers l = Ledgers.read(c)) {
+            assertThat(l.heads().get("events").seq()).isZero();
+            assertThat(l.positions()).containsExactly(new StoredPosition(at(p0, 100).get(0), "pipe"));
+            for (String f : l.committedFiles("events")) {
+                assertThat(query("SELECT count(*) FROM read_parquet('" + dir.resolve(f) + "')").get(0).get(0)).isEqualTo(25L);
+            }
+        }
+        try (ParquetSink sink = ParquetSink.open(c, "pipe")) {
+            assertThat(sink.positions()).containsExactly(new StoredPosition(at(p0, 100).get(0), "pipe"));
+            sink.write(new Batch(0, List.of(buckets("c", 100, 1000)), at(p0, 1000)));
+            sink.flush();
+        }
+        try (Ledgers l = Ledgers.read(c)) {
+            assertThat(dataFiles("events")).containsExactlyElementsOf(l.committedFiles("events").stream().map(dir::resolve).sorted()
+                    .toList());
+        }
+        assertThat(query("SELECT count(*), count(DISTINCT id) FROM read_parquet(" + glob("events") + ")"))
+                .containsExactly(row(1000L, 1000L));
+    }
+
+    @Test
+    void aFullDiskFailsTheParquetWriteInPlainWordsNamingTheFile() throws Exception {
+        Path devFull = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(devFull), "/dev/full (Linux) is needed");
+        Path staging = Files.createSymbolicLink(dir.resolve("full.parquet.tmp"), devFull); // every write: ENOSPC
+        TableRows rows = ids("events", 0, 100);
+        PartFile f = PartFile.create("events/part-0.parquet", staging, rows.columns(), Compression.NONE.codec, 1 << 20, Map.of());
+        for (int r = 0; r < rows.size(); r++) {
+            f.write(rows, r, 1 << 20);
+        }
+        assertThatThrownBy(f::finish).isInstanceOf(io.sluice.pipeline.SluiceException.class)
+                .hasMessage("cannot finish Parquet file " + staging + " (for events/part-0.parquet): disk full");
+        f.abandon();
+    }
+
+    private static TableRows buckets(String prefix, int from, int to) {
+        List<Column> cols = List.of(new Column("id", Scalar.BIGINT), new Column("bucket", Scalar.VARCHAR));
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            rows.add(new Object[] {(long) i, prefix + (i % 4)});
+        }
+        return TableRows.of("events", cols, rows);
     }
 }
