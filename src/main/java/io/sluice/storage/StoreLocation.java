@@ -95,7 +95,7 @@ public sealed interface StoreLocation {
 
     private static Parsed<StoreLocation> local(String path) {
         try {
-            return Parsed.ok(new Local(Path.of(path)));
+            return Parsed.ok(new Local(HomePaths.of(path)));
         } catch (InvalidPathException e) {
             return Parsed.fail("is not a valid path: " + e.getReason());
         }

@@ -88,6 +88,16 @@ class S3SettingsTest {
     }
 
     @Test
+    void aLeadingTildeIsTheHomeDirectoryAsInAShell() {
+        Path home = Path.of(System.getProperty("user.home"));
+        assertThat(StoreLocation.parse("~/lake").value()).isEqualTo(new StoreLocation.Local(home.resolve("lake")));
+        assertThat(StoreLocation.parse("~").value()).isEqualTo(new StoreLocation.Local(home));
+        assertThat(StoreLocation.parse("~bob/lake").value()).isEqualTo(new StoreLocation.Local(Path.of("~bob/lake")));
+        assertThat(StoreLocation.parse("lake/~/x").value()).isEqualTo(new StoreLocation.Local(Path.of("lake/~/x")));
+        assertThat(HomePaths.of("~/warehouse.duckdb")).isEqualTo(home.resolve("warehouse.duckdb"));
+    }
+
+    @Test
     void badLocationsSayWhatIsAllowed() {
         assertThat(error("s3://")).isEqualTo("has no bucket (expected s3://bucket or s3://bucket/prefix)");
         assertThat(error("s3:///prefix")).isEqualTo("has no bucket (expected s3://bucket or s3://bucket/prefix)");

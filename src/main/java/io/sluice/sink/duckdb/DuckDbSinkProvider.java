@@ -33,7 +33,7 @@ public final class DuckDbSinkProvider implements SinkProvider {
         int commitRows = node.intValue("commit_rows", DuckDbSinkConfig.DEFAULT_COMMIT_ROWS, 1, 100_000_000);
         int commitInterval = node.intValue("commit_interval_ms", DuckDbSinkConfig.DEFAULT_COMMIT_INTERVAL_MS, 0, 86_400_000);
         int threads = node.intValue("threads", 1, 1, 256);
-        return new DuckDbSinkConfig(Path.of(path), schema, table, checkpoint, memory, merge, commitRows,
+        return new DuckDbSinkConfig(io.sluice.storage.HomePaths.of(path), schema, table, checkpoint, memory, merge, commitRows,
                 java.time.Duration.ofMillis(commitInterval), threads);
     }
 
