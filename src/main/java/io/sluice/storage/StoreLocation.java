@@ -11,7 +11,12 @@ import java.util.regex.Pattern;
 public sealed interface StoreLocation {
 
     /** A directory on local disk. */
-    record Local(Path directory) implements StoreLocation {}
+    record Local(Path directory) implements StoreLocation {
+        /** {@code a/../b} is {@code b}: the sink, its queries and its checks must all mean the same directory. */
+        public Local {
+            directory = directory.normalize();
+        }
+    }
 
     /** A bucket and a prefix inside it ("" for the whole bucket; no leading or trailing '/'). */
     record S3(String bucket, String prefix) implements StoreLocation {

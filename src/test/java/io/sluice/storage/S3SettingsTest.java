@@ -95,6 +95,8 @@ class S3SettingsTest {
         assertThat(StoreLocation.parse("~bob/lake").value()).isEqualTo(new StoreLocation.Local(Path.of("~bob/lake")));
         assertThat(StoreLocation.parse("lake/~/x").value()).isEqualTo(new StoreLocation.Local(Path.of("lake/~/x")));
         assertThat(HomePaths.of("~/warehouse.duckdb")).isEqualTo(home.resolve("warehouse.duckdb"));
+        // a folder that does not exist before ".." is no folder at all to the file system: normalized first
+        assertThat(StoreLocation.parse("lake dir/../lake").value()).isEqualTo(new StoreLocation.Local(Path.of("lake")));
     }
 
     @Test
