@@ -173,6 +173,10 @@ final class S3Calls {
         if (io instanceof org.apache.http.ConnectionClosedException) {
             return "connection to S3 endpoint " + endpoint + " was closed in the middle of its answer";
         }
+        if (io instanceof SocketException && io.getMessage() != null && io.getMessage().contains("Broken pipe")) {
+            // the endpoint closed the connection while the request was still being sent: the same as no answer
+            return "connection to S3 endpoint " + endpoint + " was closed before it answered";
+        }
         if (io instanceof SocketException) {
             return "connection to S3 endpoint " + endpoint + " failed: " + firstLine(io.getMessage());
         }
