@@ -19,31 +19,31 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * @param mergeTopics     topics whose names the template maps to one table may share it
  * @param s3Settings      how to reach S3 ({@code s3:}); empty for AWS's defaults or a local path
  */
-record ParquetSinkConfig(StoreLocation path, String tableTemplate, List<PartitionField> partitionBy, long targetFileSize,
+public record ParquetSinkConfig(StoreLocation path, String tableTemplate, List<PartitionField> partitionBy, long targetFileSize,
         Duration commitInterval, Compression compression, boolean mergeTopics, Optional<S3Settings> s3Settings)
         implements TableSinkConfig {
     static final long DEFAULT_TARGET_FILE_SIZE = 128L << 20;
     static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(60);
 
-    ParquetSinkConfig {
+    public ParquetSinkConfig {
         partitionBy = List.copyOf(partitionBy);
     }
 
     /** One {@code partition_by} entry: a column and how its value becomes a directory name. */
-    record PartitionField(String column, Transform transform) {
+    public record PartitionField(String column, Transform transform) {
         /** The directory name's key: {@code column} for identity, {@code column_day} for a day transform. */
-        String dirName() {
+        public String dirName() {
             return transform == Transform.IDENTITY ? column : column + "_" + transform.name().toLowerCase(Locale.ROOT);
         }
     }
 
-    enum Transform { IDENTITY, YEAR, MONTH, DAY, HOUR }
+    public enum Transform { IDENTITY, YEAR, MONTH, DAY, HOUR }
 
-    enum Compression {
+    public enum Compression {
         ZSTD(CompressionCodecName.ZSTD), SNAPPY(CompressionCodecName.SNAPPY), GZIP(CompressionCodecName.GZIP),
         NONE(CompressionCodecName.UNCOMPRESSED);
 
-        final CompressionCodecName codec;
+        public final CompressionCodecName codec;
 
         Compression(CompressionCodecName codec) {
             this.codec = codec;

@@ -64,6 +64,30 @@ public final class ParquetSinkProvider implements SinkProvider {
                 + " overriding a column of that name (sluice query does not)"));
         String table = TableSinkConfig.parseTable(node, ParquetSinkProvider::isTableName, "table directory name",
                 "letters, digits, _, -, . and {topic}; not starting with _, - or .; at most " + MAX_TABLE_NAME + " characters");
+        List<PartitionField> partitions = partitionBy(node);
+        long target = size(node, "target_file_size", ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE);
+        if (path instanceof StoreLocation.S3 && target > MAX_S3_FILE) {
+            // one PUT carries a file: S3 takes at most 5 GiB in one
+            node.error("target_file_size", String.format("%.1f GiB is more than the 5 GiB S3 takes in one upload (sink.path is"
+                    + " on S3); use at most 5GiB (128MB to 1GB is what readers handle best)", target / (double) (1L << 30)));
+        }
+        int interval = node.intValue("commit_interval_ms", (int) ParquetSinkConfig.DEFAULT_COMMIT_INTERVAL.toMillis(), 0,
+                86_400_000);
+        Compression codec = node.choice("compression", Compression.ZSTD, CODECS);
+        boolean merge = node.bool("merge_topics", false);
+        Optional<S3Settings> s3 = node.mapping("s3").map(S3Settings::parse);
+        if (s3.isPresent() && path instanceof StoreLocation.Local) {
+            node.warn("s3", "has no effect: sink.path is a local directory (s3:// paths use it)");
+        }
+        return new ParquetSinkConfig(path, table, partitions, target, Duration.ofMillis(interval), codec, merge, s3);
+    }
+
+
+    /**
+     * Reads {@code partition_by}: a list of {@code {column, transform}} (identity, year, month, day or hour), each
+     * reported where it is wrong. Shared with the Delta sink.
+     */
+    public static List<PartitionField> partitionBy(ConfigNode node) {
         List<PartitionField> partitions = new ArrayList<>();
         java.util.Set<String> dirs = new java.util.HashSet<>();
         for (ConfigNode p : node.mappingList("partition_by")) {
@@ -87,25 +111,11 @@ public final class ParquetSinkProvider implements SinkProvider {
                 }
             }
         }
-        long target = size(node, "target_file_size", ParquetSinkConfig.DEFAULT_TARGET_FILE_SIZE);
-        if (path instanceof StoreLocation.S3 && target > MAX_S3_FILE) {
-            // one PUT carries a file: S3 takes at most 5 GiB in one
-            node.error("target_file_size", String.format("%.1f GiB is more than the 5 GiB S3 takes in one upload (sink.path is"
-                    + " on S3); use at most 5GiB (128MB to 1GB is what readers handle best)", target / (double) (1L << 30)));
-        }
-        int interval = node.intValue("commit_interval_ms", (int) ParquetSinkConfig.DEFAULT_COMMIT_INTERVAL.toMillis(), 0,
-                86_400_000);
-        Compression codec = node.choice("compression", Compression.ZSTD, CODECS);
-        boolean merge = node.bool("merge_topics", false);
-        Optional<S3Settings> s3 = node.mapping("s3").map(S3Settings::parse);
-        if (s3.isPresent() && path instanceof StoreLocation.Local) {
-            node.warn("s3", "has no effect: sink.path is a local directory (s3:// paths use it)");
-        }
-        return new ParquetSinkConfig(path, table, partitions, target, Duration.ofMillis(interval), codec, merge, s3);
+        return partitions;
     }
 
     /** A name a table's directory can have: one path segment, never hidden or Sluice's own, short enough for any store. */
-    static boolean isTableName(String name) {
+    public static boolean isTableName(String name) {
         return TABLE.matcher(name).matches() && name.length() <= MAX_TABLE_NAME;
     }
 
@@ -124,7 +134,8 @@ public final class ParquetSinkProvider implements SinkProvider {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
-    private static long size(ConfigNode node, String key, long fallback) {
+    /** Reads a size such as {@code 128MB} at {@code key} (1KB to 1TB), reporting what is not one. */
+    public static long size(ConfigNode node, String key, long fallback) {
         Optional<String> raw = node.string(key);
         if (raw.isEmpty()) {
             return fallback;

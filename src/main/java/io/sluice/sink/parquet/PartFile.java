@@ -17,15 +17,20 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
 
-/** One Parquet file being written in the staging directory, bound for {@link #key} once finished. */
-final class PartFile {
+/**
+ * One Parquet file being written in the staging directory, bound for {@link #key} once finished. Shared with the Delta
+ * sink, whose files name their columns by Delta's column mapping and leave partition columns out.
+ */
+public final class PartFile {
     /** How often (in rows) the writer's size is compared with the target. */
     static final int SIZE_CHECK_ROWS = 1024;
 
-    final String key;
-    final Path staging;
+    public final String key;
+    public final Path staging;
     final List<Column> columns;
     private final ParquetWriter<RowWriteSupport.Cursor> writer;
     private final RowWriteSupport.Cursor cursor = new RowWriteSupport.Cursor();
@@ -41,7 +46,20 @@ final class PartFile {
 
     static PartFile create(String key, Path staging, List<Column> columns, CompressionCodecName codec, long targetSize,
             Map<String, String> metadata) {
-        RowWriteSupport support = new RowWriteSupport(columns, metadata);
+        return create(key, staging, new RowWriteSupport(columns, metadata), columns, codec, targetSize);
+    }
+
+    /**
+     * A file of the rows' columns {@code source[i]} as the columns of {@code schema} (made from them by
+     * {@link ParquetSchemas#message(List, ParquetSchemas.FieldNaming)}).
+     */
+    public static PartFile create(String key, Path staging, MessageType schema, List<Column> columns, int[] source,
+            CompressionCodecName codec, long targetSize, Map<String, String> metadata) {
+        return create(key, staging, new RowWriteSupport(schema, columns, source, metadata), columns, codec, targetSize);
+    }
+
+    private static PartFile create(String key, Path staging, RowWriteSupport support, List<Column> columns,
+            CompressionCodecName codec, long targetSize) {
         try {
             ParquetWriter<RowWriteSupport.Cursor> w = new Builder(new LocalOutputFile(staging), support)
                     .withConf(new PlainParquetConfiguration())
@@ -55,12 +73,12 @@ final class PartFile {
         }
     }
 
-    long rows() {
+    public long rows() {
         return rows;
     }
 
     /** Writes one row; returns true when the file has reached {@code targetSize} and should be finished. */
-    boolean write(TableRows from, int row, long targetSize) {
+    public boolean write(TableRows from, int row, long targetSize) {
         cursor.rows = from;
         cursor.row = row;
         try {
@@ -80,7 +98,7 @@ final class PartFile {
      * About how many bytes this file holds in memory: its open row group, not yet written to the staging file. Asked once
      * per batch, not per row (it reads the staging file's size).
      */
-    long buffered() {
+    public long buffered() {
         try {
             return Math.max(0, writer.getDataSize() - Files.size(staging));
         } catch (IOException e) {
@@ -89,7 +107,7 @@ final class PartFile {
     }
 
     /** Writes the footer and closes the file; returns its size in bytes. */
-    long finish() {
+    public long finish() {
         try {
             writer.close();
             cursor.rows = null;
@@ -99,8 +117,13 @@ final class PartFile {
         }
     }
 
+    /** The finished file's footer: its schema, row groups and column statistics. Only after {@link #finish}. */
+    public ParquetMetadata footer() {
+        return writer.getFooter();
+    }
+
     /** Gives up on the file (discarded batches); best effort. */
-    void abandon() {
+    public void abandon() {
         try {
             writer.close();
         } catch (IOException | RuntimeException ignored) {

@@ -25,7 +25,9 @@ import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 
 /**
  * Feeds parquet-java straight from {@link ColumnValues}: the record handed to the writer is a cursor over a
@@ -40,19 +42,39 @@ final class RowWriteSupport extends WriteSupport<RowWriteSupport.Cursor> {
     }
 
     private final MessageType schema;
-    private final List<Column> columns;
     private final ColumnWriter[] writers;
+    /** Per file column, the index of the rows' column it holds. */
+    private final int[] source;
+    private final String[] names;
     private final Map<String, String> metadata;
     private RecordConsumer out;
 
     RowWriteSupport(List<Column> columns, Map<String, String> metadata) {
-        this.columns = List.copyOf(columns);
-        this.schema = ParquetSchemas.message(columns);
-        this.writers = new ColumnWriter[columns.size()];
+        this(ParquetSchemas.message(columns), columns, identity(columns.size()), metadata);
+    }
+
+    /**
+     * Writes {@code columns[source[i]]} as the file's column {@code i} of {@code schema}, which must have been made from
+     * those columns by {@link ParquetSchemas#message(List, ParquetSchemas.FieldNaming)} (names may differ, shapes not).
+     */
+    RowWriteSupport(MessageType schema, List<Column> columns, int[] source, Map<String, String> metadata) {
+        this.schema = schema;
+        this.source = source.clone();
+        this.writers = new ColumnWriter[source.length];
+        this.names = new String[source.length];
         for (int c = 0; c < writers.length; c++) {
-            writers[c] = topLevel(columns.get(c).type());
+            names[c] = schema.getFieldName(c);
+            writers[c] = topLevel(columns.get(source[c]).type(), schema.getType(c));
         }
         this.metadata = metadata;
+    }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
     }
 
     MessageType schema() {
@@ -86,9 +108,9 @@ final class RowWriteSupport extends WriteSupport<RowWriteSupport.Cursor> {
         RecordConsumer rc = out;
         rc.startMessage();
         for (int c = 0; c < writers.length; c++) {
-            ColumnValues v = rows.column(c);
+            ColumnValues v = rows.column(source[c]);
             if (!v.isNull(r)) {
-                String name = columns.get(c).name();
+                String name = names[c];
                 rc.startField(name, c);
                 writers[c].write(rc, v, r);
                 rc.endField(name, c);
@@ -107,7 +129,7 @@ final class RowWriteSupport extends WriteSupport<RowWriteSupport.Cursor> {
         void write(RecordConsumer rc, Object v);
     }
 
-    private ColumnWriter topLevel(DataType t) {
+    private ColumnWriter topLevel(DataType t, Type fileType) {
         if (t instanceof Scalar s) {
             switch (s) {
                 case BOOLEAN:
@@ -127,35 +149,43 @@ final class RowWriteSupport extends WriteSupport<RowWriteSupport.Cursor> {
                     break;
             }
         }
-        ValueWriter w = nested(t);
+        ValueWriter w = nested(t, fileType);
         return (rc, v, r) -> w.write(rc, v.get(r));
     }
 
-    private ValueWriter nested(DataType t) {
+    /** The type of the single field in {@code group}'s repeated group (a list's element, a map's key or value). */
+    private static Type inner(Type group, int field) {
+        return group.asGroupType().getType(0).asGroupType().getType(field);
+    }
+
+    private ValueWriter nested(DataType t, Type fileType) {
         if (t instanceof Struct s) {
             List<Field> fields = s.fields();
-            String[] names = new String[fields.size()];
+            String[] keys = new String[fields.size()];
+            String[] fileNames = new String[fields.size()];
             ValueWriter[] inner = new ValueWriter[fields.size()];
+            GroupType group = fileType.asGroupType();
             for (int i = 0; i < inner.length; i++) {
-                names[i] = fields.get(i).name();
-                inner[i] = nested(fields.get(i).type());
+                keys[i] = fields.get(i).name();
+                fileNames[i] = group.getFieldName(i);
+                inner[i] = nested(fields.get(i).type(), group.getType(i));
             }
             return (rc, v) -> {
                 Map<?, ?> m = (Map<?, ?>) v;
                 rc.startGroup();
                 for (int i = 0; i < inner.length; i++) {
-                    Object f = m.get(names[i]);
+                    Object f = m.get(keys[i]);
                     if (f != null) {
-                        rc.startField(names[i], i);
+                        rc.startField(fileNames[i], i);
                         inner[i].write(rc, f);
-                        rc.endField(names[i], i);
+                        rc.endField(fileNames[i], i);
                     }
                 }
                 rc.endGroup();
             };
         }
         if (t instanceof ListOf l) {
-            ValueWriter element = nested(l.element());
+            ValueWriter element = nested(l.element(), inner(fileType, 0));
             return (rc, v) -> {
                 List<?> list = (List<?>) v;
                 rc.startGroup();
@@ -176,8 +206,8 @@ final class RowWriteSupport extends WriteSupport<RowWriteSupport.Cursor> {
             };
         }
         if (t instanceof MapOf m) {
-            ValueWriter key = nested(m.key());
-            ValueWriter value = nested(m.value());
+            ValueWriter key = nested(m.key(), inner(fileType, 0));
+            ValueWriter value = nested(m.value(), inner(fileType, 1));
             return (rc, v) -> {
                 Map<?, ?> entries = ((MapValue) v).entries();
                 rc.startGroup();
