@@ -48,6 +48,9 @@ public interface ObjectStore extends AutoCloseable {
     /** The object at {@code key}, or empty when there is none. */
     Optional<byte[]> get(String key);
 
+    /** The size and last write time of the object at {@code key}, or empty when there is none. */
+    Optional<ObjectInfo> stat(String key);
+
     /** Every key under {@code prefix} (a folder such as {@code "events/_sluice/"}, or "" for all), sorted. */
     List<String> list(String prefix);
 

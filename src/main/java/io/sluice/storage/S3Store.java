@@ -30,6 +30,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -246,6 +247,24 @@ public final class S3Store implements ObjectStore {
         } catch (NoSuchKeyException e) {
             return null;
         }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        String k = objectKey(key);
+        return Optional.ofNullable(calls.call("read", describe(key), r -> {
+            try {
+                HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(k));
+                return new ObjectInfo(key, h.contentLength(), h.lastModified());
+            } catch (NoSuchKeyException e) {
+                return null;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return null; // HEAD has no body, so S3 names no error code
+                }
+                throw e;
+            }
+        }));
     }
 
     @Override
