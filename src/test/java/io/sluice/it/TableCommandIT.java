@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TableCommandIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> COLUMNS = List.of("id", "region", "machine", "v", "extra");
+    private static final List<String> COLUMNS = List.of("id", "region", "machine", "v", "extra", "_kafka_partition",
+            "_kafka_offset", "_kafka_timestamp", "_kafka_key");
 
     @TempDir
     Path dir;
@@ -121,6 +122,12 @@ class TableCommandIT {
             }
         }
         assertThat(counted).isEqualTo(250);
+        // the new files name and number their columns as the old ones do, timestamps still UTC-adjusted micros
+        Map<String, String> oldSchema = footerSchema(table().resolve(before.files().get(before.files().size() - 1).path()));
+        Map<String, String> newSchema = footerSchema(table().resolve(after.files().get(0).path()));
+        assertThat(newSchema.keySet()).isEqualTo(oldSchema.keySet()).contains(after.physical().get("extra"));
+        oldSchema.forEach((name, t) -> assertThat(newSchema.get(name)).as(name).startsWith(t.substring(0, t.indexOf(" | "))));
+        assertThat(newSchema.get(after.physical().get("_kafka_timestamp"))).contains("isAdjustedToUTC=1", "MICROS");
 
         Sluice.Result again = ok("table", "optimize", m.toString(), "--target-size", "1MB");
         assertThat(again.stderr()).contains("table events: nothing to compact");
@@ -241,6 +248,20 @@ class TableCommandIT {
         assertThat(notDelta.exit()).isEqualTo(2);
         assertThat(notDelta.stderr()).contains("sluice: pipeline d writes to sink type duckdb, which keeps no table versions:"
                 + " `sluice table` works on Delta tables (sink.type: delta)");
+    }
+
+    /** Per column of a Parquet file: "field-id physical-type | logical type", as DuckDB reads the footer. */
+    private static Map<String, String> footerSchema(Path file) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT name, field_id, type, logical_type FROM parquet_schema('"
+                        + file + "') WHERE name <> 'duckdb_schema' AND field_id IS NOT NULL")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2) + " " + rs.getString(3) + " | " + rs.getString(4));
+            }
+        }
+        return out;
     }
 
     private static int count(Path dir) throws Exception {
