@@ -284,7 +284,8 @@ final class TableCommand {
                         row.put("rows_removed", v.rowsRemoved().orElse(null));
                         row.put("files_added", v.filesAdded());
                         row.put("files_removed", v.filesRemoved());
-                        row.put("schema_changes", opts.json() ? v.schemaChanges() : String.join("; ", v.schemaChanges()));
+                        row.put("schema_changes", opts.json() ? v.schemaChanges()
+                                : v.schemaChanges().isEmpty() ? null : String.join("; ", v.schemaChanges()));
                         rows.add(row);
                     }
                 }

@@ -79,9 +79,8 @@ final class History {
             }
             if (a.has("commitInfo")) {
                 JsonNode c = a.get("commitInfo");
-                long ms = c.hasNonNull("inCommitTimestamp") ? c.get("inCommitTimestamp").asLong() : c.path("timestamp").asLong(-1);
-                if (ms >= 0) {
-                    time = Instant.ofEpochMilli(ms);
+                if (c.hasNonNull("inCommitTimestamp")) {
+                    time = Instant.ofEpochMilli(c.get("inCommitTimestamp").asLong());
                 }
                 if (c.hasNonNull("operation")) {
                     operation = c.get("operation").asText().toUpperCase(Locale.ROOT);
@@ -112,6 +111,7 @@ final class History {
             }
         }
         if (time == null) {
+            // without in-commit timestamps a version's time is its commit file's, as time travel resolves it
             time = delta.store.stat(key).map(i -> i.modified()).orElse(Instant.EPOCH);
         }
         List<String> changes = new ArrayList<>();
