@@ -243,24 +243,19 @@ final class Compaction {
             TransactionCommitResult result;
             try {
                 result = txn.commit(delta.engine, CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
-            } catch (ConcurrentWriteException e) {
-                Snapshot now2 = DeltaTables.load(delta, table).orElseThrow();
-                if (attempt >= ATTEMPTS || !stillLive(table, now2, bins) || !now2.getSchema().equals(base.getSchema())) {
-                    return Optional.empty();
-                }
-                base = now2;
-                txn = transaction(table, base);
-                continue;
             } catch (RuntimeException e) {
-                if (e instanceof SluiceException s) {
-                    discard(table, written);
-                    throw s;
+                if (!(e instanceof ConcurrentWriteException)) {
+                    if (e instanceof SluiceException s) {
+                        discard(table, written); // refused before anything was written to the log
+                        throw s;
+                    }
+                    Optional<Snapshot> landed = landed(table, base, stamp, written, e);
+                    if (landed.isPresent()) {
+                        return Optional.of(landed.get().getVersion());
+                    }
                 }
-                Optional<Snapshot> landed = landed(table, base, stamp, written, e);
-                if (landed.isPresent()) {
-                    return Optional.of(landed.get().getVersion());
-                }
-                Snapshot now2 = DeltaTables.load(delta, table).orElseThrow();
+                // another commit won: the same files go in again only if all they replace are still live
+                Snapshot now2 = reloadAfterConflict(table, written);
                 if (attempt >= ATTEMPTS || !stillLive(table, now2, bins) || !now2.getSchema().equals(base.getSchema())) {
                     return Optional.empty();
                 }
@@ -270,6 +265,17 @@ final class Compaction {
             }
             runHooks(table, result);
             return Optional.of(result.getVersion());
+        }
+    }
+
+    /** The table after a conflict (this commit did not land); a failure to read it deletes the new files. */
+    private Snapshot reloadAfterConflict(String table, List<Written> written) {
+        try {
+            return DeltaTables.load(delta, table).orElseThrow(() -> new SluiceException(Stage.COMMIT, "table " + table
+                    + " in " + delta.store.describe(table) + " vanished while it was compacted"));
+        } catch (RuntimeException e) {
+            discard(table, written);
+            throw e;
         }
     }
 
