@@ -161,6 +161,11 @@ public final class DeltaSinkProvider implements SinkProvider {
     }
 
     @Override
+    public Optional<io.sluice.sink.Queries> openQueries(SinkConfig config, String pipelineName) {
+        return Optional.of(DeltaQueries.open((DeltaSinkConfig) config, pipelineName, Optional.empty()));
+    }
+
+    @Override
     public String createTableStatement(SinkConfig config, String table, List<Column> columns) {
         DeltaSinkConfig c = (DeltaSinkConfig) config;
         StringBuilder b = new StringBuilder("-- Delta table ").append(c.location()).append('/').append(table).append('\n');
