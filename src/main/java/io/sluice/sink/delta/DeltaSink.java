@@ -381,10 +381,10 @@ final class DeltaSink implements Sink {
             Map<TopicPartition, StoredPosition> after = checkedPositions(t);
             PositionsDomain domain = new PositionsDomain(pipeline, writerId, stamp, new ArrayList<>(after.values()),
                     t.pendingChanges);
-            Transaction txn = t.snapshot == null ? createTransaction(t) : updateTransaction(t, op);
-            txn.addDomainMetadata(PositionsDomain.DOMAIN, domain.toJson());
             TransactionCommitResult result;
             try {
+                Transaction txn = t.snapshot == null ? createTransaction(t) : updateTransaction(t, op);
+                txn.addDomainMetadata(PositionsDomain.DOMAIN, domain.toJson());
                 Row state = txn.getTransactionState(delta.engine);
                 List<Row> actions = new ArrayList<>();
                 for (DataFileStatus f : t.finished) {
@@ -395,6 +395,9 @@ final class DeltaSink implements Sink {
                 }
                 result = txn.commit(delta.engine, CloseableIterable.inMemoryIterable(
                         io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+            } catch (io.delta.kernel.exceptions.TableAlreadyExistsException e) {
+                reload(t);
+                throw createdByAnother(t);
             } catch (ConcurrentWriteException e) {
                 if (attempt >= COMMIT_ATTEMPTS) {
                     throw new SluiceException(Stage.COMMIT, "table " + t.table + " in " + delta.store.describe(t.table)
