@@ -12,8 +12,6 @@ import io.sluice.sink.JdbcResults;
 import io.sluice.sink.Queries;
 import io.sluice.sink.QueryResult;
 import io.sluice.storage.StoreLocation;
-import java.net.URI;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -102,9 +100,12 @@ final class DeltaQueries implements Queries {
         return new DeltaQueries(config.location(), conn);
     }
 
+    /** A local file's path from Kernel's plain (not URI-encoded) {@code file:} path. */
     static String localPath(String location) {
-        return location.startsWith("file:") ? Path.of(URI.create(location.startsWith("file://") ? location
-                : "file://" + location.substring("file:".length()))).toString() : location;
+        if (location.startsWith("file://")) {
+            return location.substring("file://".length());
+        }
+        return location.startsWith("file:") ? location.substring("file:".length()) : location;
     }
 
     @Override
