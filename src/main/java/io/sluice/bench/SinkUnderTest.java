@@ -32,6 +32,9 @@ interface SinkUnderTest {
      * records from {@code topic}.
      */
     static SinkUnderTest of(BenchSink choice, Path work, String topic) {
+        if (choice instanceof BenchSink.Delta) {
+            return new DeltaUnderTest(work.resolve("delta"), topic);
+        }
         if (choice instanceof BenchSink.Parquet) {
             return new ParquetUnderTest(work.resolve("parquet"), topic);
         }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Measures `sluice run` into DuckDB (or Parquet) against a plain KafkaConsumer on the same fresh"
+@Command(name = "bench", description = "Measures `sluice run` into DuckDB (or Parquet, or Delta Lake) against a plain KafkaConsumer on the same fresh"
         + " topic: records/s, CPU seconds per 1M records and peak RSS of each. The last line is: ratio=<pipeline/ceiling>"
         + " pipeline_rps=<n> ceiling_rps=<n> pipeline_cpu_s_per_m=<x> ceiling_cpu_s_per_m=<x> peak_rss_mb=<pipeline's>")
 final class BenchCommand implements Callable<Integer> {
@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean keep;
 
     // the planned --s3 (Parquet into a bucket) becomes a component of BenchSink.Parquet; nothing else here changes
-    @Option(names = "--sink", defaultValue = "duckdb", description = "The pipeline's sink: duckdb or parquet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sink", defaultValue = "duckdb", description = "The pipeline's sink: duckdb, parquet or delta (default: ${DEFAULT-VALUE}).")
     String sink;
 
     @Option(names = "--format", defaultValue = "json", description = "Message format: json, avro, protobuf or json_schema"

@@ -24,6 +24,17 @@ final class Keys {
         return key;
     }
 
+    /** A folder: "" for the root, else a key followed by '/'. */
+    static String checkFolder(String folder) {
+        if (folder == null || !folder.isEmpty() && (!folder.endsWith("/") || folder.length() < 2)) {
+            throw new IllegalArgumentException("folder \"" + folder + "\" must be \"\" or a relative path ending in '/'");
+        }
+        if (!folder.isEmpty()) {
+            check(folder.substring(0, folder.length() - 1));
+        }
+        return folder;
+    }
+
     /** A listing prefix: "" or a string that does not start with '/' (a folder ends with '/'). */
     static String checkPrefix(String prefix) {
         if (prefix == null || prefix.startsWith("/") || prefix.contains("\\")) {

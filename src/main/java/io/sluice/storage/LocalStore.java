@@ -20,6 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +46,11 @@ public final class LocalStore implements ObjectStore {
     @Override
     public String describe(String key) {
         return key.isEmpty() ? root.toString() : root.resolve(key).toString();
+    }
+
+    @Override
+    public StoreLocation location() {
+        return new StoreLocation.Local(root);
     }
 
     @Override
@@ -130,9 +137,30 @@ public final class LocalStore implements ObjectStore {
     public Optional<ObjectInfo> stat(String key) {
         Path target = path(key);
         try {
-            BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return a.isRegularFile() ? Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()))
-                    : Optional.empty();
+            BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class);
+            return a.isRegularFile() ? Optional.of(info(key, a)) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure("read the size of", target, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> read(String key, long offset, int length) {
+        Path target = path(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("cannot read " + length + " bytes at offset " + offset + " of " + target);
+        }
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(0, Math.min(length, size - offset)));
+            while (buf.hasRemaining()) {
+                if (ch.read(buf, offset + buf.position()) < 0) {
+                    break; // it shrank under us: what was there is what there is
+                }
+            }
+            return Optional.of(buf.position() == buf.capacity() ? buf.array() : Arrays.copyOf(buf.array(), buf.position()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -164,6 +192,40 @@ public final class LocalStore implements ObjectStore {
         }
         keys.sort(null);
         return keys;
+    }
+
+    @Override
+    public List<ObjectInfo> listFolder(String folder, String from) {
+        Keys.checkFolder(folder);
+        Path dir = folder.isEmpty() ? root : path(folder.substring(0, folder.length() - 1));
+        List<ObjectInfo> objects = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(Keys.RESERVED) || name.compareTo(from) < 0) {
+                    continue;
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile()) {
+                        objects.add(info(folder + name, a));
+                    }
+                } catch (NoSuchFileException e) {
+                    // deleted while listed: not there
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return List.of();
+        } catch (IOException | UncheckedIOException e) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw failure("list", dir, io);
+        }
+        objects.sort(Comparator.comparing(ObjectInfo::key));
+        return objects;
+    }
+
+    private static ObjectInfo info(String key, BasicFileAttributes a) {
+        return new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant());
     }
 
     @Override

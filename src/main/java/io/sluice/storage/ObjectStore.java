@@ -8,7 +8,7 @@ import java.util.Optional;
  * A place that holds named objects: a local directory or an S3 bucket and prefix. Keys are relative, '/'-separated
  * paths under the store's root. What file sinks need and nothing more: whole-object writes that readers see completely
  * or not at all, a create-if-absent that exactly one of several racing writers wins (the ledger and the fence of a
- * file sink), listing and deleting.
+ * file sink, a Delta commit), reads of a whole object or of a range of it, listing and deleting.
  *
  * <p>Failures throw {@link io.sluice.pipeline.SluiceException} (stage WRITE, or CONNECT from {@link #check}) naming the
  * location ({@link #describe}), the key and the cause, in Sluice's words; transient ones (S3 5xx, 503 SlowDown,
@@ -18,6 +18,9 @@ public interface ObjectStore extends AutoCloseable {
 
     /** The full location of {@code key} for messages: {@code s3://bucket/prefix/key} or an absolute path. */
     String describe(String key);
+
+    /** Where the root is: the directory, or the bucket and prefix, that keys are relative to. */
+    StoreLocation location();
 
     /**
      * Checks, before anything is read, that the root can be written: the directory can be created and written, or the
@@ -51,8 +54,22 @@ public interface ObjectStore extends AutoCloseable {
     /** The size and last write time of the object at {@code key}, or empty when there is none. */
     Optional<ObjectInfo> stat(String key);
 
+    /**
+     * Up to {@code length} bytes of the object at {@code key} from byte {@code offset} on (a ranged GET on S3), for
+     * readers that seek, such as a Parquet footer reader: fewer only where the object ends, none from its end on; empty
+     * when there is no object. Two calls may see two versions of an object that is replaced in between.
+     */
+    Optional<byte[]> read(String key, long offset, int length);
+
     /** Every key under {@code prefix} (a folder such as {@code "events/_sluice/"}, or "" for all), sorted. */
     List<String> list(String prefix);
+
+    /**
+     * The objects directly in {@code folder} ("" for the root, else a folder ending in '/'; not those in folders below
+     * it) whose name, the key after {@code folder}, sorts at or after {@code from} ("" for all), sorted by name. A
+     * folder exists only while it holds an object: one with none, or none yet, lists nothing.
+     */
+    List<ObjectInfo> listFolder(String folder, String from);
 
     /** Deletes {@code key}; nothing happens when it does not exist. */
     void delete(String key);

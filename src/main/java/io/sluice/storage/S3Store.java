@@ -24,12 +24,14 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -116,6 +118,11 @@ public final class S3Store implements ObjectStore {
     public String describe(String key) {
         String k = key.isEmpty() ? prefix : objectKey(key);
         return "s3://" + bucket + (k.isEmpty() ? "" : "/" + k);
+    }
+
+    @Override
+    public StoreLocation location() {
+        return new StoreLocation.S3(bucket, prefix);
     }
 
     @Override
@@ -252,19 +259,53 @@ public final class S3Store implements ObjectStore {
     @Override
     public Optional<ObjectInfo> stat(String key) {
         String k = objectKey(key);
-        return Optional.ofNullable(calls.call("read", describe(key), r -> {
+        return Optional.ofNullable(calls.call("stat", describe(key), r -> {
             try {
                 HeadObjectResponse h = s3.headObject(b -> b.bucket(bucket).key(k));
                 return new ObjectInfo(key, h.contentLength(), h.lastModified());
             } catch (NoSuchKeyException e) {
                 return null;
             } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    return null; // HEAD has no body, so S3 names no error code
+                if (e.statusCode() != 404) {
+                    throw e;
                 }
-                throw e;
+                return null; // an answer to HEAD has no body, so no error code either
             }
         }));
+    }
+
+    @Override
+    public Optional<byte[]> read(String key, long offset, int length) {
+        String k = objectKey(key);
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("cannot read " + length + " bytes at offset " + offset + " of "
+                    + describe(key));
+        }
+        // a length of 0 still asks for a byte, so that a missing object is told apart
+        String range = "bytes=" + offset + "-" + (offset + Math.max(length, 1) - 1);
+        byte[] data = calls.call("read", describe(key), r -> {
+            try {
+                ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket(bucket).key(k).range(range));
+                byte[] bytes = got.asByteArray();
+                if (got.response().contentRange() == null && (offset > 0 || bytes.length > length)) {
+                    // no Content-Range: the store ignored Range and sent the whole object
+                    int start = (int) Math.min(offset, bytes.length);
+                    return Arrays.copyOfRange(bytes, start, (int) Math.min(bytes.length, offset + length));
+                }
+                return bytes;
+            } catch (NoSuchKeyException e) {
+                return null;
+            } catch (S3Exception e) {
+                if (e.statusCode() != 416) {
+                    throw e;
+                }
+                return new byte[0]; // the range starts at or after the end
+            }
+        });
+        if (data == null) {
+            return Optional.empty();
+        }
+        return Optional.of(data.length > length ? Arrays.copyOf(data, length) : data);
     }
 
     @Override
@@ -287,6 +328,33 @@ public final class S3Store implements ObjectStore {
         } while (token != null);
         keys.sort(null);
         return keys;
+    }
+
+    @Override
+    public List<ObjectInfo> listFolder(String folder, String from) {
+        Keys.checkFolder(folder);
+        String full = folder() + folder;
+        // S3 starts after a key; the name minus its last character sorts before it and before all that follow it
+        String startAfter = from.isEmpty() ? null : full + from.substring(0, from.length() - 1);
+        List<ObjectInfo> objects = new ArrayList<>();
+        String token = null;
+        boolean first = true;
+        do {
+            String t = token;
+            String after = first ? startAfter : null;
+            ListObjectsV2Response page = calls.call("list", describe("") + "/" + folder, r -> s3.listObjectsV2(l -> l
+                    .bucket(bucket).prefix(full).delimiter("/").maxKeys(pageSize).startAfter(after).continuationToken(t)));
+            for (S3Object o : page.contents()) {
+                String name = o.key().substring(full.length());
+                if (!name.isEmpty() && !name.startsWith(Keys.RESERVED) && name.compareTo(from) >= 0) {
+                    objects.add(new ObjectInfo(folder + name, o.size(), o.lastModified()));
+                }
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            first = false;
+        } while (token != null);
+        objects.sort(Comparator.comparing(ObjectInfo::key));
+        return objects;
     }
 
     @Override

@@ -56,6 +56,23 @@ class LocalStoreTest {
     }
 
     @Test
+    void listFolderListsOneFolderFromANameWithSizes() throws IOException {
+        LocalStore store = LocalStore.open(dir.resolve("root"));
+        for (String key : List.of("log/001.json", "log/002.json", "log/010.json", "log/sub/x", "log/sub2", "top")) {
+            store.put(key, key.getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(dir.resolve("root/log/.sluice-tmp-leftover"), "x");
+        assertThat(store.listFolder("log/", "002")).extracting(ObjectInfo::key)
+                .containsExactly("log/002.json", "log/010.json", "log/sub2");
+        assertThat(store.listFolder("log/", "002").get(0).size()).isEqualTo("log/002.json".length());
+        assertThat(store.listFolder("", "")).extracting(ObjectInfo::key).containsExactly("top");
+        assertThat(store.listFolder("none/", "")).isEmpty();
+        assertThat(store.stat("log/sub")).as("a folder is not an object").isEmpty();
+        assertThat(store.read("log/010.json", 4, 3)).hasValueSatisfying(v -> assertThat(v).isEqualTo("010".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> store.listFolder("log", "")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void putFileMovesTheStagedFileAndListSkipsBookkeeping() throws IOException {
         LocalStore store = LocalStore.open(dir);
         Path staging = store.stagingDirectory();

@@ -119,6 +119,18 @@ class S3StoreIT {
             List<String> keys = store.list("k/");
             assertThat(keys).hasSize(35).isSorted().doesNotHaveDuplicates().startsWith("k/000").endsWith("k/034");
             assertThat(store.list("")).hasSize(36);
+
+            store.put("k/sub/x", new byte[] {3});
+            store.put("k/sub2", new byte[] {4, 4});
+            List<ObjectInfo> from = store.listFolder("k/", "017");
+            assertThat(from).extracting(ObjectInfo::key).hasSize(19).isSorted().doesNotHaveDuplicates()
+                    .startsWith("k/017").endsWith("k/034", "k/sub2");
+            assertThat(from.get(from.size() - 1).size()).isEqualTo(2);
+            assertThat(store.listFolder("k/", "")).hasSize(36);
+            assertThat(store.listFolder("", "")).extracting(ObjectInfo::key).containsExactly("other");
+            assertThat(store.listFolder("none/", "")).isEmpty();
+            assertThat(store.stat("k/sub2")).hasValueSatisfying(i -> assertThat(i.size()).isEqualTo(2));
+            assertThat(store.stat("k/sub")).as("a folder is not an object").isEmpty();
         } finally {
             pool.shutdownNow();
         }

@@ -59,6 +59,8 @@ final class DeltaSink implements Sink {
     static final String ENGINE_INFO = "Sluice/" + Optional.ofNullable(DeltaSink.class.getPackage().getImplementationVersion()).orElse("dev");
     /** Commits lost to other writers' commits (of other partitions) before this one gives up. */
     private static final int COMMIT_ATTEMPTS = 50;
+    /** Kernel's own retries of one commit (a write that failed, a blind append of another tool to rebase over). */
+    private static final int KERNEL_RETRIES = 5;
 
     private final DeltaSinkConfig config;
     private final String pipeline;
@@ -215,7 +217,8 @@ final class DeltaSink implements Sink {
     /** The directory (relative to the table) of files with these partition values; its write context is kept. */
     private String directory(TableState t, Map<String, Literal> values) {
         DataWriteContext ctx = Transaction.getWriteContext(delta.engine, t.layoutState, values);
-        String dir = delta.key(t.table, ctx.getTargetDirectory()).substring(t.table.length() + 1);
+        String key = delta.keyOfUri(ctx.getTargetDirectory());
+        String dir = key.equals(t.table) ? "" : key.substring(t.table.length() + 1);
         if (dir.endsWith("/")) {
             dir = dir.substring(0, dir.length() - 1);
         }
@@ -285,7 +288,7 @@ final class DeltaSink implements Sink {
             partitionColumns.add(new io.delta.kernel.expressions.Column(p.name()));
         }
         var b = TableManager.buildCreateTableTransaction(delta.tablePath(t.table), t.schema, ENGINE_INFO)
-                .withTableProperties(DeltaTables.createProperties(config));
+                .withTableProperties(DeltaTables.createProperties(config)).withMaxRetries(KERNEL_RETRIES);
         if (!partitionColumns.isEmpty()) {
             b = b.withDataLayoutSpec(DataLayoutSpec.partitioned(partitionColumns));
         }
@@ -378,10 +381,10 @@ final class DeltaSink implements Sink {
             Map<TopicPartition, StoredPosition> after = checkedPositions(t);
             PositionsDomain domain = new PositionsDomain(pipeline, writerId, stamp, new ArrayList<>(after.values()),
                     t.pendingChanges);
-            Transaction txn = t.snapshot == null ? createTransaction(t) : updateTransaction(t, op);
-            txn.addDomainMetadata(PositionsDomain.DOMAIN, domain.toJson());
             TransactionCommitResult result;
             try {
+                Transaction txn = t.snapshot == null ? createTransaction(t) : updateTransaction(t, op);
+                txn.addDomainMetadata(PositionsDomain.DOMAIN, domain.toJson());
                 Row state = txn.getTransactionState(delta.engine);
                 List<Row> actions = new ArrayList<>();
                 for (DataFileStatus f : t.finished) {
@@ -392,6 +395,9 @@ final class DeltaSink implements Sink {
                 }
                 result = txn.commit(delta.engine, CloseableIterable.inMemoryIterable(
                         io.delta.kernel.internal.util.Utils.toCloseableIterator(actions.iterator())));
+            } catch (io.delta.kernel.exceptions.TableAlreadyExistsException e) {
+                reload(t);
+                throw createdByAnother(t);
             } catch (ConcurrentWriteException e) {
                 if (attempt >= COMMIT_ATTEMPTS) {
                     throw new SluiceException(Stage.COMMIT, "table " + t.table + " in " + delta.store.describe(t.table)
@@ -424,7 +430,8 @@ final class DeltaSink implements Sink {
     }
 
     private Transaction updateTransaction(TableState t, Operation op) {
-        var b = t.snapshot.buildUpdateTableTransaction(ENGINE_INFO, op);
+        // Kernel retries a failed write of the same version this often; Sluice's own loop handles other writers' commits
+        var b = t.snapshot.buildUpdateTableTransaction(ENGINE_INFO, op).withMaxRetries(KERNEL_RETRIES);
         if (t.schemaChanged) {
             b = b.withUpdatedSchema(t.schema);
         }

@@ -162,6 +162,26 @@ public final class DeltaSinkProvider implements SinkProvider {
     }
 
     @Override
+    public Optional<io.sluice.sink.Queries> openQueries(SinkConfig config, String pipelineName) {
+        return Optional.of(DeltaQueries.open((DeltaSinkConfig) config, pipelineName, Optional.empty()));
+    }
+
+    /**
+     * The rows of a local table's current snapshot and their distinct {@code (_kafka_partition, _kafka_offset)} pairs,
+     * as {@code sluice query} reads them (for {@code sluice bench}).
+     */
+    public static long[] countRows(java.nio.file.Path root, String table) {
+        DeltaSinkConfig c = new DeltaSinkConfig(new StoreLocation.Local(root), table, List.of(),
+                DeltaSinkConfig.DEFAULT_TARGET_FILE_SIZE, DeltaSinkConfig.DEFAULT_COMMIT_INTERVAL, Compression.ZSTD,
+                DeltaSinkConfig.DEFAULT_CHECKPOINT_INTERVAL, Map.of(), false, Optional.empty());
+        try (DeltaQueries q = DeltaQueries.open(c, "bench", Optional.empty())) {
+            var r = q.run("SELECT count(*), count(DISTINCT (_kafka_partition, _kafka_offset)) FROM \"" + table.replace("\"", "\"\"")
+                    + "\"");
+            return new long[] {((Number) r.rows().get(0).get(0)).longValue(), ((Number) r.rows().get(0).get(1)).longValue()};
+        }
+    }
+
+    @Override
     public Optional<TableMaintenance> openMaintenance(SinkConfig config, String pipelineName) {
         return Optional.of(DeltaMaintenance.open((DeltaSinkConfig) config, java.time.Clock.systemUTC()));
     }

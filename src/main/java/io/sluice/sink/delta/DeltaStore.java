@@ -4,7 +4,6 @@ import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.engine.Engine;
 import io.sluice.storage.ObjectStore;
 import io.sluice.storage.ObjectStores;
-import io.sluice.storage.StoreLocation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,38 +14,35 @@ import java.util.List;
 final class DeltaStore implements AutoCloseable {
     final ObjectStore store;
     final Engine engine;
-    private final String root;
+    private final StoreFileIO files;
 
-    private DeltaStore(ObjectStore store, Engine engine, String root) {
+    private DeltaStore(ObjectStore store, StoreFileIO files) {
         this.store = store;
-        this.engine = engine;
-        this.root = root;
+        this.files = files;
+        this.engine = DefaultEngine.create(files);
     }
 
     static DeltaStore open(DeltaSinkConfig config) {
         ObjectStore store = ObjectStores.open(config.path(), config.s3Settings());
-        String root = config.path() instanceof StoreLocation.Local l
-                ? "file:" + l.directory().toAbsolutePath().normalize()
-                : config.path().toString();
-        root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
-        // TODO: StoreFileIO (create-if-absent commits through the store)
-        Engine engine = DefaultEngine.create(new org.apache.hadoop.conf.Configuration());
-        return new DeltaStore(store, engine, root);
+        return new DeltaStore(store, new StoreFileIO(store));
     }
 
-    /** The table's location as Kernel takes it. */
+    /** The table's location as Kernel takes it (a plain path: Kernel encodes it where the log needs a URI). */
     String tablePath(String table) {
-        return root + "/" + table;
+        return files.pathOf(table);
     }
 
-    /** The store key of {@code location}, a path under the table {@code table} as Kernel gives it. */
-    String key(String table, String location) {
-        String prefix = tablePath(table) + "/";
-        String l = location.startsWith("file:///") ? "file:/" + location.substring("file:///".length()) : location;
-        if (!l.startsWith(prefix)) {
-            throw new IllegalStateException(location + " is not under " + prefix);
-        }
-        return table + "/" + l.substring(prefix.length());
+    /** The store key of a directory Kernel gives as a URI ({@code DataWriteContext.getTargetDirectory()}). */
+    String keyOfUri(String uri) {
+        java.net.URI u = java.net.URI.create(uri);
+        String plain = u.getScheme() == null ? u.getPath()
+                : u.getScheme() + ":" + (u.getAuthority() == null ? "" : "//" + u.getAuthority()) + u.getPath();
+        return files.keyOf(plain);
+    }
+
+    /** The store key of a file's full path as Kernel gives it (a plain path, as {@link LiveFiles} lists them). */
+    String keyOf(String path) {
+        return files.keyOf(path);
     }
 
     /** The names of the tables under the root: directories holding a {@code _delta_log}. */

@@ -144,6 +144,8 @@ final class DeltaTables {
     static Transaction build(String table, DeltaStore delta, Function<Engine, Transaction> build) {
         try {
             return build.apply(delta.engine);
+        } catch (io.delta.kernel.exceptions.TableAlreadyExistsException e) {
+            throw e; // another writer created it first: the sink decides
         } catch (KernelException | IllegalArgumentException | UnsupportedOperationException e) {
             throw new CheckFailedException(Stage.WRITE, "Delta table " + table + " in " + delta.store.describe(table)
                     + ": Delta Kernel refused the commit: " + describe(e) + ". Nothing of this batch was written");
