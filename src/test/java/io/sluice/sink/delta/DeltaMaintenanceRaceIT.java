@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in the table exactly once at the end, read back by replaying the log without Kernel.
  */
 class DeltaMaintenanceRaceIT {
-    private static final int BATCHES = 20;
+    private static final int BATCHES = 40;
     private static final int PER_BATCH = 50;
 
     @TempDir
@@ -57,10 +57,21 @@ class DeltaMaintenanceRaceIT {
         return TableRows.of("events", cols, rows);
     }
 
+    private static void awaitFirstCompaction(List<Optimized> compacted) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (compacted.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no compaction committed within 60 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void appendsCommittedWhileTwoOptimizersCompactAreAllThereExactlyOnce() throws Exception {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         AtomicBoolean writing = new AtomicBoolean(true);
+        List<Optimized> compacted = Collections.synchronizedList(new ArrayList<>());
         try (DeltaSink first = DeltaSink.open(config(), "race")) {
             // the table exists before the optimizers start
             first.write(new Batch(0, List.of(rows(0)), List.of(new TablePosition("events", p0, PER_BATCH, Optional.empty()))));
@@ -69,6 +80,9 @@ class DeltaMaintenanceRaceIT {
         Thread writer = new Thread(() -> {
             try (DeltaSink sink = DeltaSink.open(config(), "race")) {
                 for (int b = 1; b < BATCHES; b++) {
+                    if (b == BATCHES / 2) {
+                        awaitFirstCompaction(compacted); // the rest of the appends race compactions for sure
+                    }
                     sink.write(new Batch(b, List.of(rows(b)),
                             List.of(new TablePosition("events", p0, (long) (b + 1) * PER_BATCH, Optional.empty()))));
                     sink.flush();
@@ -79,7 +93,6 @@ class DeltaMaintenanceRaceIT {
                 writing.set(false);
             }
         }, "writer");
-        List<Optimized> compacted = Collections.synchronizedList(new ArrayList<>());
         List<Thread> optimizers = new ArrayList<>();
         for (int n = 0; n < 2; n++) {
             optimizers.add(new Thread(() -> {
