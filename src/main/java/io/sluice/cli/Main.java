@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Moves data from Kafka into analytics sinks, exactly once, from a YAML manifest.",
         subcommands = {RunCommand.class, ValidateCommand.class, PlanCommand.class, OffsetsCommand.class, DevCommand.class, GenerateCommand.class, QuickstartCommand.class, BenchCommand.class,
-                SchemaCommand.class, QueryCommand.class,
+                SchemaCommand.class, QueryCommand.class, TableCommand.class,
                 HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -49,4 +49,13 @@ public interface SinkProvider {
     default java.util.Optional<Queries> openQueries(SinkConfig config, String pipelineName) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Opens upkeep of the tables {@code pipelineName}'s sink writes ({@code sluice table}); empty when this kind of sink
+     * has none (it keeps no versions of its tables). Throws {@link io.sluice.pipeline.SluiceException} when the
+     * location cannot be reached, naming it.
+     */
+    default java.util.Optional<TableMaintenance> openMaintenance(SinkConfig config, String pipelineName) {
+        return java.util.Optional.empty();
+    }
 }

@@ -8,6 +8,7 @@ import io.sluice.sink.SinkCapabilities;
 import io.sluice.sink.SinkConfig;
 import io.sluice.sink.SinkProvider;
 import io.sluice.sink.StoredPosition;
+import io.sluice.sink.TableMaintenance;
 import io.sluice.sink.TableSinkConfig;
 import io.sluice.sink.parquet.ParquetSinkConfig.Compression;
 import io.sluice.sink.parquet.ParquetSinkConfig.PartitionField;
@@ -178,6 +179,11 @@ public final class DeltaSinkProvider implements SinkProvider {
                     + "\"");
             return new long[] {((Number) r.rows().get(0).get(0)).longValue(), ((Number) r.rows().get(0).get(1)).longValue()};
         }
+    }
+
+    @Override
+    public Optional<TableMaintenance> openMaintenance(SinkConfig config, String pipelineName) {
+        return Optional.of(DeltaMaintenance.open((DeltaSinkConfig) config, java.time.Clock.systemUTC()));
     }
 
     @Override
