@@ -32,6 +32,23 @@ final class DeltaStore implements AutoCloseable {
         return files.pathOf(table);
     }
 
+    /**
+     * The store key of {@code path}, a plain path (as Kernel's file statuses give them) under table {@code table};
+     * IllegalStateException when it is not under the table.
+     */
+    String key(String table, String path) {
+        String key;
+        try {
+            key = files.keyOf(path);
+        } catch (io.sluice.pipeline.SluiceException e) {
+            throw new IllegalStateException(path + " is not under table " + table, e);
+        }
+        if (!key.startsWith(table + "/")) {
+            throw new IllegalStateException(path + " is not under table " + table);
+        }
+        return key;
+    }
+
     /** The store key of a directory Kernel gives as a URI ({@code DataWriteContext.getTargetDirectory()}). */
     String keyOfUri(String uri) {
         java.net.URI u = java.net.URI.create(uri);
