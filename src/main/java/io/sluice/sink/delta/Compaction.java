@@ -172,7 +172,7 @@ final class Compaction {
                 DataFileStatistics stats = FileStats.of(footer, DeltaTables.physicalSchema(state),
                         KernelActions.statisticsColumns(state));
                 long size = Files.size(file);
-                String first = delta.keyOf(bin.files().get(0).path());
+                String first = delta.key(table, bin.files().get(0).path());
                 String dir = first.substring(0, first.lastIndexOf('/'));
                 String key = dir + "/" + String.format("part-%s-%05d.optimized.zstd.parquet", runId.substring(0, 8), fileCounter++);
                 delta.store.putFile(key, file);
@@ -199,7 +199,7 @@ final class Compaction {
 
     /** A local copy of a live file: the file itself on disk, a download for S3. */
     private Path local(String table, LiveFile f, Path staging, List<Path> temporary) throws IOException {
-        String key = delta.keyOf(f.path());
+        String key = delta.key(table, f.path());
         if (localRoot.isPresent()) {
             return localRoot.get().resolve(key);
         }

@@ -57,11 +57,6 @@ final class DeltaStore implements AutoCloseable {
         return files.keyOf(plain);
     }
 
-    /** The store key of a file's full path as Kernel gives it (a plain path, as {@link LiveFiles} lists them). */
-    String keyOf(String path) {
-        return files.keyOf(path);
-    }
-
     /** The names of the tables under the root: directories holding a {@code _delta_log}. */
     List<String> tables() {
         List<String> out = new ArrayList<>();

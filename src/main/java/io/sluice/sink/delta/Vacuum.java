@@ -93,7 +93,7 @@ final class Vacuum {
         if (current.getTimestamp(delta.engine) > cutoff) {
             first = firstOfWindow(table, current, cutoff);
         }
-        LiveFiles.of(delta, table, first).forEach(f -> keys.add(delta.keyOf(f.path())));
+        LiveFiles.of(delta, table, first).forEach(f -> keys.add(delta.key(table, f.path())));
         for (long v = first.getVersion() + 1; v <= current.getVersion(); v++) {
             String log = table + "/_delta_log/" + String.format("%020d", v) + ".json";
             byte[] commit = delta.store.get(log).orElseThrow(() -> new CheckFailedException(Stage.WRITE, "table " + table
@@ -152,9 +152,8 @@ final class Vacuum {
             return Optional.of(table + "/" + u.getPath());
         }
         try {
-            return Optional.of(delta.keyOf(u.getScheme() + ":" + (u.getAuthority() == null ? "" : "//" + u.getAuthority())
-                    + u.getPath()));
-        } catch (SluiceException e) {
+            return Optional.of(delta.key(table, u.getScheme() + ":" + u.getPath()));
+        } catch (IllegalStateException e) {
             return Optional.empty(); // outside the table's directory: not a file vacuum would delete
         }
     }
