@@ -82,6 +82,7 @@ class SinkUnderTestTest {
     void sinkWordsParse() {
         assertThat(BenchSink.parse("DuckDB")).contains(new BenchSink.DuckDb());
         assertThat(BenchSink.parse("parquet")).contains(new BenchSink.Parquet());
-        assertThat(BenchSink.parse("delta")).isEmpty();
+        assertThat(BenchSink.parse("delta")).contains(new BenchSink.Delta());
+        assertThat(BenchSink.parse("kafka")).isEmpty();
     }
 }
