@@ -189,7 +189,7 @@ class DataAndErrorsIT {
                 .contains("pipeline.yaml:4: source.connection.bootstrap_server: unknown key; did you mean bootstrap_servers?")
                 .contains("pipeline.yaml:5: source.topics_regex: \"orders-([\" is not a valid regular expression")
                 .contains("pipeline.yaml:6: source.options.read_mode: \"offset\" is not allowed (allowed: offsets, max_records, time_window, continuous); did you mean offsets?")
-                .contains("pipeline.yaml:7: sink.type: \"duckbd\" is not a known sink type (known: duckdb, parquet); did you mean duckdb?");
+                .contains("pipeline.yaml:7: sink.type: \"duckbd\" is not a known sink type (known: delta, duckdb, parquet); did you mean duckdb?");
         assertThat(sluice("run", m.toString()).exit()).isEqualTo(2);
     }
 
